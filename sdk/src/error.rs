@@ -1,0 +1,92 @@
+//! The error a command returns. The host prints `<class prefix>: <message>` and
+//! exits 2 for usage errors, 1 for the others.
+
+use crate::bindings::exports::kagi::plugin::command::Error as WitError;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorClass {
+    /// Bad arguments: exit 2, like the host's own usage errors.
+    Usage,
+    /// `configuration error:` bad input, missing credentials, rejected requests.
+    Config,
+    /// `authentication error:` a rejected or expired credential.
+    Auth,
+    /// `network error:` transport failures and server errors.
+    Network,
+    /// `parse error:` a response the plugin could not understand.
+    Parse,
+    /// `batch error:` some items of a batch failed.
+    Batch,
+    /// A bug in the plugin.
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    pub class: ErrorClass,
+    pub message: String,
+}
+
+impl Error {
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
+        Error { class, message: message.into() }
+    }
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Usage, message)
+    }
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Config, message)
+    }
+    pub fn auth(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Auth, message)
+    }
+    pub fn network(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Network, message)
+    }
+    pub fn parse(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Parse, message)
+    }
+    pub fn batch(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Batch, message)
+    }
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorClass::Internal, message)
+    }
+
+    pub(crate) fn into_wit(self) -> WitError {
+        let m = self.message;
+        match self.class {
+            ErrorClass::Usage => WitError::Usage(m),
+            ErrorClass::Config => WitError::Config(m),
+            ErrorClass::Auth => WitError::Auth(m),
+            ErrorClass::Network => WitError::Network(m),
+            ErrorClass::Parse => WitError::Parse(m),
+            ErrorClass::Batch => WitError::Batch(m),
+            ErrorClass::Internal => WitError::Internal(m),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let prefix = match self.class {
+            ErrorClass::Usage => "error",
+            ErrorClass::Config => "configuration error",
+            ErrorClass::Auth => "authentication error",
+            ErrorClass::Network => "network error",
+            ErrorClass::Parse => "parse error",
+            ErrorClass::Batch => "batch error",
+            ErrorClass::Internal => "internal error",
+        };
+        write!(f, "{prefix}: {}", self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Error::parse(format!("JSON serialization error: {e}"))
+    }
+}

@@ -1,0 +1,491 @@
+//! HTTP through the host: a request builder, responses, the status-to-error
+//! rules Kagi's surfaces follow, and concurrent requests.
+//!
+//! The host resolves base URLs and attaches credentials; a plugin only says which
+//! [`Service`], which path and which [`Credential`].
+
+use crate::bindings::kagi::plugin::http as wit;
+use crate::{Credential, Error};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use wit::{Method, Service, TimeoutClass};
+
+/// A request to build and send.
+#[derive(Debug, Clone)]
+pub struct Request {
+    inner: wit::Request,
+}
+
+impl Request {
+    pub fn new(method: Method, service: Service, path: &str) -> Self {
+        Request {
+            inner: wit::Request {
+                method,
+                target: wit::Target::Service(service),
+                path: path.to_string(),
+                query: Vec::new(),
+                headers: Vec::new(),
+                body: None,
+                credential: None,
+                timeout: TimeoutClass::Standard,
+                follow_redirects: true,
+            },
+        }
+    }
+
+    pub fn get(service: Service, path: &str) -> Self {
+        Self::new(Method::Get, service, path)
+    }
+
+    pub fn post(service: Service, path: &str) -> Self {
+        Self::new(Method::Post, service, path)
+    }
+
+    /// A request to an absolute URL on a host the plugin was granted. Never
+    /// carries a credential.
+    pub fn url(method: Method, url: &str) -> Self {
+        let mut r = Self::new(method, Service::Kagi, "");
+        r.inner.target = wit::Target::Url(url.to_string());
+        r
+    }
+
+    pub fn query(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.inner.query.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// Adds the pair only when `value` is some.
+    pub fn query_opt(self, name: &str, value: Option<impl Into<String>>) -> Self {
+        match value {
+            Some(v) => self.query(name, v),
+            None => self,
+        }
+    }
+
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.inner.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn body(mut self, bytes: Vec<u8>) -> Self {
+        self.inner.body = Some(bytes);
+        self
+    }
+
+    /// A JSON body with `content-type: application/json`.
+    pub fn json<T: Serialize>(self, value: &T) -> Result<Self, Error> {
+        let bytes = serde_json::to_vec(value)?;
+        Ok(self.header("content-type", "application/json").body(bytes))
+    }
+
+    /// A form body (`application/x-www-form-urlencoded`).
+    pub fn form<'a>(self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        self.header("content-type", "application/x-www-form-urlencoded")
+            .body(body.into_bytes())
+    }
+
+    pub fn credential(mut self, credential: Credential) -> Self {
+        self.inner.credential = Some(credential);
+        self
+    }
+
+    pub fn timeout(mut self, class: TimeoutClass) -> Self {
+        self.inner.timeout = class;
+        self
+    }
+
+    pub fn no_redirects(mut self) -> Self {
+        self.inner.follow_redirects = false;
+        self
+    }
+
+    /// Sends and waits for the response head.
+    pub fn send(&self) -> Result<Response, Error> {
+        wit::send(&self.inner).map(Response::new).map_err(transport_error)
+    }
+
+    /// Starts the request in the host and returns at once.
+    pub fn start(&self) -> Pending {
+        Pending { inner: Some(wit::start(&self.inner)) }
+    }
+}
+
+/// A request in flight.
+pub struct Pending {
+    inner: Option<wit::Pending>,
+}
+
+impl Pending {
+    /// Waits for the response head.
+    pub fn wait(mut self) -> Result<Response, Error> {
+        let pending = self.inner.take().expect("pending request waited twice");
+        pending.wait().map(Response::new).map_err(transport_error)
+    }
+}
+
+/// Runs `requests` with at most `concurrency` in flight; results come back in
+/// input order, each with its body read.
+pub fn send_all(requests: &[Request], concurrency: usize) -> Vec<Result<(Response, Vec<u8>), Error>> {
+    let concurrency = concurrency.max(1);
+    let mut results: Vec<Option<Result<(Response, Vec<u8>), Error>>> = (0..requests.len()).map(|_| None).collect();
+    let mut in_flight: Vec<(usize, wit::Pending)> = Vec::new();
+    let mut next = 0;
+    while next < requests.len() || !in_flight.is_empty() {
+        while next < requests.len() && in_flight.len() < concurrency {
+            in_flight.push((next, wit::start(&requests[next].inner)));
+            next += 1;
+        }
+        let ready = {
+            let borrowed: Vec<&wit::Pending> = in_flight.iter().map(|(_, p)| p).collect();
+            wit::wait_any(&borrowed) as usize
+        };
+        let (index, pending) = in_flight.swap_remove(ready);
+        let result = pending
+            .wait()
+            .map(Response::new)
+            .map_err(transport_error)
+            .and_then(|mut response| {
+                let body = response.bytes()?;
+                Ok((response, body))
+            });
+        results[index] = Some(result);
+    }
+    results.into_iter().map(|r| r.expect("every request finished")).collect()
+}
+
+/// A response whose head has arrived.
+pub struct Response {
+    inner: wit::Response,
+    status: u16,
+    url: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Response {
+    fn new(inner: wit::Response) -> Self {
+        let status = inner.status();
+        let url = inner.url();
+        let headers = inner.headers();
+        Response { inner, status, url, headers }
+    }
+
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The final URL, after redirects.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// The next piece of the body, or `None` at its end.
+    pub fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        self.inner.next_chunk().map_err(transport_error)
+    }
+
+    /// The rest of the body.
+    pub fn bytes(&mut self) -> Result<Vec<u8>, Error> {
+        self.inner.read_all().map_err(transport_error)
+    }
+
+    /// The rest of the body as text (invalid UTF-8 replaced).
+    pub fn text(&mut self) -> Result<String, Error> {
+        Ok(String::from_utf8_lossy(&self.bytes()?).into_owned())
+    }
+
+    /// Reads the body and applies `family`'s status rules (see [`Family`]):
+    /// the body on success, the matching error otherwise.
+    pub fn checked_body(mut self, family: Family, surface: &str) -> Result<Vec<u8>, Error> {
+        let body = self.bytes()?;
+        check_status(family, surface, self.status, &body)?;
+        Ok(body)
+    }
+
+    /// [`checked_body`](Self::checked_body), then JSON into `T`.
+    pub fn checked_json<T: DeserializeOwned>(self, family: Family, surface: &str) -> Result<T, Error> {
+        let body = self.checked_body(family, surface)?;
+        decode_json(&body, surface)
+    }
+}
+
+fn transport_error(e: wit::Error) -> Error {
+    match e {
+        wit::Error::MissingCredential(c) => missing_credential(c),
+        wit::Error::Timeout(m) | wit::Error::Connect(m) | wit::Error::Transport(m) | wit::Error::TooLarge(m) => {
+            Error::network(m)
+        }
+    }
+}
+
+/// The standard message for a credential that is not configured.
+pub fn missing_credential(credential: Credential) -> Error {
+    match credential {
+        Credential::Session => Error::config(
+            "this command requires KAGI_SESSION_TOKEN (env or .kagi.toml [auth] session_token); run `kagi auth` to set it up",
+        ),
+        Credential::Api => Error::config(
+            "this command requires KAGI_API_TOKEN (env or .kagi.toml [auth] api_token); run `kagi auth` to set it up",
+        ),
+    }
+}
+
+/// Decodes JSON, naming the surface and the path of the first bad field.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8], surface: &str) -> Result<T, Error> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." || path.is_empty() {
+            Error::parse(format!("failed to parse {surface} response: {inner}"))
+        } else {
+            Error::parse(format!("failed to parse {surface} response: at `{path}`: {inner}"))
+        }
+    })
+}
+
+/// How a group of Kagi endpoints maps statuses to errors (wire protocol §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// Summarizer API, FastGPT, enrich: 401/403 and other 4xx are auth errors.
+    ApiJson,
+    /// The Search API: every 4xx is an auth error (it drives the session fallback).
+    SearchApi,
+    /// HTML search and the news tab: 401/403 auth, other statuses network.
+    SearchHtml,
+    /// Settings pages: any 2xx is fine; other 4xx are configuration errors.
+    SettingsHtml,
+    /// Assistant streams, Quick Answer, export, translate: other 4xx are configuration errors.
+    Session,
+    /// The subscriber summarizer: other 4xx are network errors.
+    SubscriberSummarizer,
+    /// The public Kagi News API: no authentication exists; other 4xx are configuration errors.
+    FreeJson,
+    /// The Small Web feed: every non-200 is a network error.
+    SmallWeb,
+}
+
+/// Applies a family's rules to a status and body.
+pub fn check_status(family: Family, surface: &str, status: u16, body: &[u8]) -> Result<(), Error> {
+    let ok = match family {
+        Family::SettingsHtml => (200..300).contains(&status),
+        _ => status == 200,
+    };
+    if ok {
+        return Ok(());
+    }
+    let line = status_line(status);
+    let detail = error_detail(body);
+    let with_detail = |m: String| if detail.is_empty() { m } else { format!("{m}; {detail}") };
+    let auth_status = status == 401 || status == 403;
+    let client_error = (400..500).contains(&status);
+    let server_error = (500..600).contains(&status);
+    if server_error {
+        return Err(Error::network(with_detail(format!("Kagi {surface} server error: HTTP {line}"))));
+    }
+    let unexpected = || Error::network(with_detail(format!("unexpected Kagi {surface} response status: HTTP {line}")));
+    Err(match family {
+        Family::SmallWeb => unexpected(),
+        Family::ApiJson if auth_status => Error::auth(with_detail(format!(
+            "invalid Kagi API token or access is not enabled for {surface}: HTTP {line}; check KAGI_API_TOKEN or run `kagi auth`"
+        ))),
+        Family::ApiJson | Family::SearchApi if client_error => {
+            Error::auth(with_detail(format!("Kagi {surface} request rejected: HTTP {line}")))
+        }
+        Family::FreeJson if auth_status => Error::auth(with_detail(format!(
+            "Kagi {surface} refused the request (HTTP {line}); this endpoint needs no credentials, so this is likely a server-side restriction"
+        ))),
+        _ if auth_status => Error::auth(with_detail(format!(
+            "invalid or expired Kagi session token for {surface}: HTTP {line}; copy a fresh Session Link and run `kagi auth`"
+        ))),
+        Family::SettingsHtml | Family::Session | Family::FreeJson if client_error => {
+            Error::config(with_detail(format!("Kagi {surface} request rejected: HTTP {line}")))
+        }
+        _ => unexpected(),
+    })
+}
+
+/// `429 Too Many Requests` style status text.
+pub fn status_line(status: u16) -> String {
+    let reason = match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        413 => "Payload Too Large",
+        422 => "Unprocessable Entity",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        _ => "",
+    };
+    if reason.is_empty() { status.to_string() } else { format!("{status} {reason}") }
+}
+
+/// What an error body says, briefly: Kagi's `error[0].msg`, compact JSON, the
+/// text of an HTML page, or the whitespace-collapsed body; at most 500 chars.
+pub fn error_detail(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(body);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return String::new();
+    }
+    let detail = if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
+        match value.pointer("/error/0/msg").and_then(|m| m.as_str()) {
+            Some(msg) => msg.to_string(),
+            None => value.to_string(),
+        }
+    } else if looks_like_html(trimmed) {
+        collapse_whitespace(&html_text(trimmed))
+    } else {
+        collapse_whitespace(trimmed)
+    };
+    truncate_chars(&detail, 500)
+}
+
+pub(crate) fn looks_like_html(text: &str) -> bool {
+    let head: String = text.chars().take(200).collect::<String>().to_ascii_lowercase();
+    head.contains("<!doctype html") || head.contains("<html")
+}
+
+/// The visible text of an HTML fragment, for error messages only: drops tags,
+/// scripts and styles and decodes the common entities.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tag = &rest[start..];
+        let lower: String = tag.chars().take(8).collect::<String>().to_ascii_lowercase();
+        let skip_to = if lower.starts_with("<script") {
+            tag.to_ascii_lowercase().find("</script>").map(|i| i + 9)
+        } else if lower.starts_with("<style") {
+            tag.to_ascii_lowercase().find("</style>").map(|i| i + 8)
+        } else {
+            tag.find('>').map(|i| i + 1)
+        };
+        match skip_to {
+            Some(n) => {
+                out.push(' ');
+                rest = &tag[n..];
+            }
+            None => {
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+}
+
+pub fn collapse_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Kagi's marketing page, served with 200 to a logged-out session.
+pub fn is_logged_out_page(body: &str) -> bool {
+    body.contains("<title>Kagi Search - A Premium Search Engine</title>")
+        && body.contains("Welcome to Kagi")
+        && body.contains("paid search engine that gives power back to the user")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_map_statuses() {
+        let e = check_status(Family::FreeJson, "news", 429, b"slow down").unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::Config);
+        assert_eq!(e.message, "Kagi news request rejected: HTTP 429 Too Many Requests; slow down");
+        let e = check_status(Family::FreeJson, "news", 503, b"").unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::Network);
+        assert_eq!(e.message, "Kagi news server error: HTTP 503 Service Unavailable");
+        let e = check_status(Family::SmallWeb, "small web", 404, b"").unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::Network);
+        let e = check_status(Family::SearchApi, "Search API", 402, br#"{"error":[{"code":101,"msg":"Insufficient credit"}]}"#)
+            .unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::Auth);
+        assert!(e.message.ends_with("HTTP 402 Payment Required; Insufficient credit"), "{}", e.message);
+        let e = check_status(Family::SearchHtml, "search", 429, b"").unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::Network);
+        let e = check_status(Family::Session, "assistant", 401, b"").unwrap_err();
+        assert_eq!(e.class, crate::ErrorClass::Auth);
+        assert!(check_status(Family::SettingsHtml, "lens", 204, b"").is_ok());
+        assert!(check_status(Family::FreeJson, "news", 204, b"").is_err());
+    }
+
+    #[test]
+    fn details_are_brief() {
+        assert_eq!(error_detail(b"<html><body><p>Rate   limited</p><script>x()</script> Retry later</body></html>"), "Rate limited Retry later");
+        assert_eq!(error_detail(br#"{"b":1,"a":2}"#), r#"{"a":2,"b":1}"#);
+        let long = "x".repeat(600);
+        assert_eq!(error_detail(long.as_bytes()).len(), 503);
+    }
+
+    #[test]
+    fn decode_names_the_field() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Outer {
+            #[allow(dead_code)]
+            inner: Vec<Inner>,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        struct Inner {
+            #[allow(dead_code)]
+            n: u32,
+        }
+        let e = decode_json::<Outer>(br#"{"inner":[{"n":1},{"n":"x"}]}"#, "news stories").unwrap_err();
+        assert!(e.message.starts_with("failed to parse news stories response: at `inner[1].n`"), "{}", e.message);
+    }
+
+    #[test]
+    fn logged_out_needs_all_markers() {
+        let page = "<title>Kagi Search - A Premium Search Engine</title> Welcome to Kagi, the paid search engine that gives power back to the user";
+        assert!(is_logged_out_page(page));
+        assert!(!is_logged_out_page("Welcome to Kagi"));
+    }
+}
