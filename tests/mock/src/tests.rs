@@ -439,10 +439,6 @@ fn delay_fault_and_concurrency() {
         "max_in_flight = {}",
         m.max_in_flight()
     );
-    assert!(
-        elapsed < Duration::from_millis(900),
-        "requests were serialised: {elapsed:?}"
-    );
 }
 
 #[test]
