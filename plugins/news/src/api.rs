@@ -1,0 +1,155 @@
+//! The Kagi News calls (wire protocol §6.11), made through the host. Requests
+//! that do not depend on each other are started together.
+
+use crate::model::{
+    BatchCategoriesResponse, BatchCategory, CategoryMetadata, Chaos, LatestBatch, MetadataResponse,
+    StoriesResponse,
+};
+use kagi_plugin_sdk::Error;
+use kagi_plugin_sdk::http::{Family, Request, Service};
+
+/// Surfaces named in error messages ("failed to parse news stories response").
+pub const LATEST: &str = "news latest batch";
+pub const METADATA: &str = "news category metadata";
+pub const CATEGORIES: &str = "news categories";
+pub const STORIES: &str = "news stories";
+pub const CHAOS: &str = "news chaos";
+
+pub fn latest_request(lang: &str) -> Request {
+    Request::get(Service::News, "/api/batches/latest").query("lang", lang)
+}
+
+pub fn metadata_request() -> Request {
+    Request::get(Service::News, "/api/categories/metadata")
+}
+
+pub fn categories_request(batch_id: &str, lang: &str) -> Request {
+    let path = format!("/api/batches/{}/categories", path_segment(batch_id));
+    Request::get(Service::News, &path).query("lang", lang)
+}
+
+/// Uses the per-batch category `id`, not `categoryId`.
+pub fn stories_request(batch_id: &str, category_id: &str, limit: u32, lang: &str) -> Request {
+    let path = format!(
+        "/api/batches/{}/categories/{}/stories",
+        path_segment(batch_id),
+        path_segment(category_id)
+    );
+    Request::get(Service::News, &path)
+        .query("limit", limit.to_string())
+        .query("lang", lang)
+}
+
+pub fn chaos_request(batch_id: &str, lang: &str) -> Request {
+    let path = format!("/api/batches/{}/chaos", path_segment(batch_id));
+    Request::get(Service::News, &path).query("lang", lang)
+}
+
+/// The latest batch, the category metadata and the batch's categories.
+pub struct Overview {
+    pub batch: LatestBatch,
+    pub metadata: Vec<CategoryMetadata>,
+    pub categories: Vec<BatchCategory>,
+}
+
+/// Fetches the [`Overview`]: `latest` and `metadata` start together, and the
+/// categories call (which needs the batch id) overlaps with `metadata`.
+pub fn overview(lang: &str) -> Result<Overview, Error> {
+    let latest = latest_request(lang).start();
+    let metadata = metadata_request().start();
+    let batch: LatestBatch = latest.wait()?.checked_json(Family::FreeJson, LATEST)?;
+    let categories = categories_request(&batch.id, lang).start();
+    let metadata: MetadataResponse = metadata.wait()?.checked_json(Family::FreeJson, METADATA)?;
+    let categories: BatchCategoriesResponse = categories
+        .wait()?
+        .checked_json(Family::FreeJson, CATEGORIES)?;
+    Ok(Overview {
+        batch,
+        metadata: metadata.categories,
+        categories: categories.categories,
+    })
+}
+
+pub fn latest(lang: &str) -> Result<LatestBatch, Error> {
+    latest_request(lang)
+        .send()?
+        .checked_json(Family::FreeJson, LATEST)
+}
+
+pub fn stories(
+    batch_id: &str,
+    category_id: &str,
+    limit: u32,
+    lang: &str,
+) -> Result<StoriesResponse, Error> {
+    stories_request(batch_id, category_id, limit, lang)
+        .send()?
+        .checked_json(Family::FreeJson, STORIES)
+}
+
+pub fn chaos(batch_id: &str, lang: &str) -> Result<Chaos, Error> {
+    chaos_request(batch_id, lang)
+        .send()?
+        .checked_json(Family::FreeJson, CHAOS)
+}
+
+/// Percent-encodes an upstream id for use as one path segment, so an odd id
+/// cannot change the route.
+pub fn path_segment(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The SDK's Request exposes no accessors, so these read its Debug form.
+    fn describe(request: &Request) -> String {
+        format!("{request:?}")
+    }
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(path_segment("batch-1"), "batch-1");
+        assert_eq!(path_segment("0b6e_7.x~"), "0b6e_7.x~");
+        assert_eq!(path_segment("a/b?c d"), "a%2Fb%3Fc%20d");
+        assert_eq!(path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn requests_target_the_news_service() {
+        let latest = describe(&latest_request("de"));
+        assert!(latest.contains("\"/api/batches/latest\""), "{latest}");
+        assert!(latest.contains("News"), "{latest}");
+        assert!(latest.contains("(\"lang\", \"de\")"), "{latest}");
+        assert!(latest.contains("credential: None"), "{latest}");
+
+        let metadata = describe(&metadata_request());
+        assert!(
+            metadata.contains("\"/api/categories/metadata\""),
+            "{metadata}"
+        );
+        assert!(metadata.contains("query: []"), "{metadata}");
+
+        let stories = describe(&stories_request("batch 1", "category-2", 5, "default"));
+        assert!(
+            stories.contains("\"/api/batches/batch%201/categories/category-2/stories\""),
+            "{stories}"
+        );
+        assert!(
+            stories.contains("[(\"limit\", \"5\"), (\"lang\", \"default\")]"),
+            "{stories}"
+        );
+
+        assert!(describe(&categories_request("b", "en")).contains("\"/api/batches/b/categories\""));
+        assert!(describe(&chaos_request("b", "en")).contains("\"/api/batches/b/chaos\""));
+    }
+}
