@@ -1,1 +1,11 @@
+//! End-to-end tests: the real `kagi` binary, with its real embedded plugins,
+//! against the mock Kagi on 127.0.0.1. Each test gets its own mock server,
+//! working directory and data directory; all tests share one compiled-code
+//! cache so each plugin is compiled once per test run.
 
+mod support;
+
+mod cache;
+mod cli;
+mod news;
+mod sandbox;

@@ -1,0 +1,421 @@
+//! The one HTTP client. Base URLs are resolved here and credentials are
+//! attached here and nowhere else; redirects are followed by hand so that every
+//! hop is checked against the plugin's allowed hosts and a credential never
+//! leaves its origin. Credential-bearing response headers are dropped before a
+//! plugin sees the response.
+
+use crate::auth::{Kind, Secret};
+use crate::error::{Error, Result};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::time::Instant;
+use url::Url;
+
+pub const USER_AGENT: &str = concat!("kagi/", env!("CARGO_PKG_VERSION"));
+const MAX_REDIRECTS: usize = 10;
+/// The largest response body a plugin may receive.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Kagi's services and their base URLs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    Kagi,
+    News,
+    Translate,
+}
+
+impl Service {
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Kagi => "kagi",
+            Service::News => "news",
+            Service::Translate => "translate",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Bases {
+    pub kagi: Url,
+    pub news: Url,
+    pub translate: Url,
+}
+
+impl Bases {
+    /// From KAGI_BASE_URL, KAGI_NEWS_BASE_URL and KAGI_TRANSLATE_BASE_URL, or the defaults.
+    pub fn from_env() -> Result<Bases> {
+        let read = |var: &str, default: &str| -> Result<Url> {
+            let value = std::env::var(var).unwrap_or_default();
+            let value = value.trim().trim_end_matches('/');
+            let value = if value.is_empty() { default } else { value };
+            let url = Url::parse(value)
+                .map_err(|e| Error::Config(format!("{var} is not a valid URL (`{value}`): {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") {
+                return Err(Error::Config(format!("{var} must be an http or https URL, got `{value}`")));
+            }
+            Ok(url)
+        };
+        Ok(Bases {
+            kagi: read("KAGI_BASE_URL", "https://kagi.com")?,
+            news: read("KAGI_NEWS_BASE_URL", "https://news.kagi.com")?,
+            translate: read("KAGI_TRANSLATE_BASE_URL", "https://translate.kagi.com")?,
+        })
+    }
+
+    pub fn get(&self, service: Service) -> &Url {
+        match service {
+            Service::Kagi => &self.kagi,
+            Service::News => &self.news,
+            Service::Translate => &self.translate,
+        }
+    }
+
+    /// `base + path` (the base may carry a path prefix) plus query pairs.
+    pub fn resolve(&self, service: Service, path: &str, query: &[(String, String)]) -> Result<Url, String> {
+        if !path.is_empty() && !path.starts_with('/') {
+            return Err(format!("request path `{path}` must start with `/`"));
+        }
+        let base = self.get(service).as_str().trim_end_matches('/');
+        let mut url = Url::parse(&format!("{base}{path}")).map_err(|e| format!("bad request path `{path}`: {e}"))?;
+        append_query(&mut url, query);
+        Ok(url)
+    }
+}
+
+pub fn append_query(url: &mut Url, query: &[(String, String)]) {
+    if !query.is_empty() {
+        let mut pairs = url.query_pairs_mut();
+        for (k, v) in query {
+            pairs.append_pair(k, v);
+        }
+    }
+}
+
+/// The timeout rules of the wire protocol.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimeoutClass {
+    /// 20 s in total.
+    Search,
+    /// 30 s in total.
+    Standard,
+    /// 20 s to connect, then up to 120 s between reads, no total.
+    Streaming,
+}
+
+impl TimeoutClass {
+    fn total(self) -> Option<Duration> {
+        match self {
+            TimeoutClass::Search => Some(Duration::from_secs(20)),
+            TimeoutClass::Standard => Some(Duration::from_secs(30)),
+            TimeoutClass::Streaming => None,
+        }
+    }
+}
+
+const STREAM_READ_TIMEOUT: Duration = Duration::from_secs(120);
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Whether a URL may be reached (decided by the capability checks).
+pub type HostCheck = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
+
+/// A request ready to go.
+pub struct Outgoing {
+    pub method: reqwest::Method,
+    pub url: Url,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<Vec<u8>>,
+    pub credential: Option<(Kind, Secret)>,
+    pub timeout: TimeoutClass,
+    pub follow_redirects: bool,
+    pub allowed: HostCheck,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NetError {
+    Timeout(String),
+    Connect(String),
+    Transport(String),
+    TooLarge(String),
+}
+
+/// A response whose head has arrived.
+pub struct Incoming {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub url: Url,
+    pub body: BodyReader,
+}
+
+/// Pulls a response body, enforcing the read timeout, the total deadline and the size limit.
+pub struct BodyReader {
+    response: Option<reqwest::Response>,
+    url: Url,
+    deadline: Option<Instant>,
+    total: Option<Duration>,
+    read: usize,
+}
+
+impl BodyReader {
+    pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, NetError> {
+        let Some(response) = self.response.as_mut() else { return Ok(None) };
+        let timeout_at = self.deadline.unwrap_or_else(|| Instant::now() + STREAM_READ_TIMEOUT);
+        let chunk = match tokio::time::timeout_at(timeout_at, response.chunk()).await {
+            Err(_) => return Err(timeout_error(&self.url, self.total)),
+            Ok(Err(e)) => return Err(classify(&self.url, &e, self.total)),
+            Ok(Ok(chunk)) => chunk,
+        };
+        match chunk {
+            None => {
+                self.response = None;
+                Ok(None)
+            }
+            Some(bytes) => {
+                self.read += bytes.len();
+                if self.read > MAX_BODY_BYTES {
+                    self.response = None;
+                    return Err(NetError::TooLarge(format!(
+                        "response from {} is larger than the {} MiB limit",
+                        self.url,
+                        MAX_BODY_BYTES / (1024 * 1024)
+                    )));
+                }
+                Ok(Some(bytes.to_vec()))
+            }
+        }
+    }
+
+    pub async fn read_all(&mut self) -> Result<Vec<u8>, NetError> {
+        let mut all = Vec::new();
+        while let Some(chunk) = self.next_chunk().await? {
+            all.extend_from_slice(&chunk);
+        }
+        Ok(all)
+    }
+}
+
+pub struct Net {
+    client: reqwest::Client,
+    pub bases: Bases,
+}
+
+impl Net {
+    pub fn new(bases: Bases) -> Result<Net> {
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(CONNECT_TIMEOUT)
+            .http1_only()
+            .build()
+            .map_err(|e| Error::Network(format!("cannot set up the HTTP client: {e}")))?;
+        Ok(Net { client, bases })
+    }
+
+    /// Sends a request, following redirects within the allowed hosts.
+    pub async fn send(&self, out: Outgoing) -> Result<Incoming, NetError> {
+        let total = out.timeout.total();
+        let deadline = total.map(|t| Instant::now() + t);
+        let origin = out.url.origin();
+        let mut credential = out.credential;
+        let mut method = out.method;
+        let mut body = out.body;
+        let mut url = out.url;
+        let mut referer: Option<Url> = None;
+        for _hop in 0..=MAX_REDIRECTS {
+            // A credential is only ever sent to the origin it was meant for.
+            if url.origin() != origin {
+                credential = None;
+            }
+            let headers = build_headers(&out.headers, credential.as_ref(), referer.as_ref())
+                .map_err(|e| NetError::Transport(format!("request to {url} has a bad header: {e}")))?;
+            let mut request = self.client.request(method.clone(), url.clone()).headers(headers);
+            if let Some(bytes) = &body {
+                request = request.body(bytes.clone());
+            }
+            let send = request.send();
+            let response = match deadline {
+                Some(at) => tokio::time::timeout_at(at, send).await.map_err(|_| timeout_error(&url, total))?,
+                None => tokio::time::timeout(STREAM_READ_TIMEOUT, send)
+                    .await
+                    .map_err(|_| timeout_error(&url, Some(STREAM_READ_TIMEOUT)))?,
+            }
+            .map_err(|e| classify(&url, &e, total))?;
+            let status = response.status();
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            if out.follow_redirects && status.is_redirection() {
+                if let Some(location) = location {
+                    let next = url
+                        .join(&location)
+                        .map_err(|e| NetError::Transport(format!("{url} redirected to a bad location `{location}`: {e}")))?;
+                    if !(out.allowed)(&next) {
+                        return Err(NetError::Transport(format!(
+                            "{url} redirected to {}, which this plugin may not reach",
+                            next.origin().ascii_serialization()
+                        )));
+                    }
+                    // 303, and 301/302 after a POST, become a GET without a body.
+                    let code = status.as_u16();
+                    if code == 303 || ((code == 301 || code == 302) && method == reqwest::Method::POST) {
+                        method = reqwest::Method::GET;
+                        body = None;
+                    }
+                    referer = Some(url);
+                    url = next;
+                    continue;
+                }
+            }
+            let headers = visible_headers(response.headers());
+            return Ok(Incoming {
+                status: status.as_u16(),
+                headers,
+                url: url.clone(),
+                body: BodyReader { response: Some(response), url, deadline, total, read: 0 },
+            });
+        }
+        Err(NetError::Transport(format!("request to {url} was redirected more than {MAX_REDIRECTS} times")))
+    }
+}
+
+/// The plugin's headers minus anything credential-bearing, plus the credential.
+fn build_headers(
+    plugin_headers: &[(String, String)],
+    credential: Option<&(Kind, Secret)>,
+    referer: Option<&Url>,
+) -> std::result::Result<HeaderMap, String> {
+    let mut headers = HeaderMap::new();
+    let mut cookies: Vec<String> = Vec::new();
+    for (name, value) in plugin_headers {
+        let lower = name.to_ascii_lowercase();
+        match lower.as_str() {
+            "authorization" | "proxy-authorization" | "host" | "content-length" | "user-agent" => continue,
+            "cookie" => {
+                // Plugins may send their own cookies, never a kagi_session.
+                cookies.extend(
+                    value
+                        .split(';')
+                        .map(str::trim)
+                        .filter(|c| !c.is_empty() && !c.to_ascii_lowercase().starts_with("kagi_session="))
+                        .map(str::to_string),
+                );
+                continue;
+            }
+            _ => {}
+        }
+        let name = HeaderName::from_bytes(lower.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
+        let value = HeaderValue::from_str(value).map_err(|_| format!("invalid value for header `{name}`"))?;
+        headers.append(name, value);
+    }
+    match credential {
+        Some((Kind::Session, secret)) => cookies.insert(0, format!("kagi_session={}", secret.expose())),
+        Some((Kind::Api, secret)) => {
+            let mut value = HeaderValue::from_str(&format!("Bot {}", secret.expose()))
+                .map_err(|_| "the API token contains characters that cannot be sent".to_string())?;
+            value.set_sensitive(true);
+            headers.insert(reqwest::header::AUTHORIZATION, value);
+        }
+        None => {}
+    }
+    if !cookies.is_empty() {
+        let mut value = HeaderValue::from_str(&cookies.join("; "))
+            .map_err(|_| "a cookie contains characters that cannot be sent".to_string())?;
+        value.set_sensitive(true);
+        headers.insert(reqwest::header::COOKIE, value);
+    }
+    if let Some(referer) = referer {
+        if let Ok(value) = HeaderValue::from_str(referer.as_str()) {
+            headers.insert(reqwest::header::REFERER, value);
+        }
+    }
+    Ok(headers)
+}
+
+/// Response headers a plugin may see.
+fn visible_headers(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .filter(|(name, _)| {
+            !matches!(
+                name.as_str(),
+                "set-cookie" | "set-cookie2" | "authorization" | "proxy-authorization" | "cookie"
+            )
+        })
+        .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .collect()
+}
+
+fn timeout_error(url: &Url, after: Option<Duration>) -> NetError {
+    match after {
+        Some(d) => NetError::Timeout(format!("request to {url} timed out after {} s", d.as_secs())),
+        None => NetError::Timeout(format!("request to {url} timed out")),
+    }
+}
+
+fn classify(url: &Url, e: &reqwest::Error, total: Option<Duration>) -> NetError {
+    if e.is_timeout() {
+        return timeout_error(url, total);
+    }
+    let cause = root_cause(e);
+    if e.is_connect() {
+        NetError::Connect(format!("failed to connect to {url}: {cause}"))
+    } else {
+        NetError::Transport(format!("request to {url} failed: {cause}"))
+    }
+}
+
+/// The innermost error message, which says what actually happened.
+fn root_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = e;
+    while let Some(source) = current.source() {
+        current = source;
+    }
+    current.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_with_path_prefix() {
+        let bases = Bases {
+            kagi: Url::parse("http://127.0.0.1:9/prefix").unwrap(),
+            news: Url::parse("https://news.kagi.com").unwrap(),
+            translate: Url::parse("https://translate.kagi.com").unwrap(),
+        };
+        let url = bases
+            .resolve(Service::Kagi, "/api/v0/search", &[("q".into(), "@reddit rust lang".into())])
+            .unwrap();
+        assert_eq!(url.as_str(), "http://127.0.0.1:9/prefix/api/v0/search?q=%40reddit+rust+lang");
+        assert!(bases.resolve(Service::News, "api", &[]).is_err());
+    }
+
+    #[test]
+    fn credentials_replace_plugin_supplied_ones() {
+        let headers = build_headers(
+            &[
+                ("Authorization".into(), "Bot stolen".into()),
+                ("Cookie".into(), "kagi_session=forged; translate_session=t".into()),
+                ("Accept".into(), "application/json".into()),
+            ],
+            Some(&(Kind::Session, Secret::new("real"))),
+            None,
+        )
+        .unwrap();
+        assert!(headers.get("authorization").is_none());
+        assert_eq!(headers.get("cookie").unwrap(), "kagi_session=real; translate_session=t");
+        assert_eq!(headers.get("accept").unwrap(), "application/json");
+    }
+
+    #[test]
+    fn hides_credential_headers_from_plugins() {
+        let mut map = HeaderMap::new();
+        map.insert("set-cookie", HeaderValue::from_static("kagi_session=x"));
+        map.insert("content-type", HeaderValue::from_static("text/html"));
+        let visible = visible_headers(&map);
+        assert_eq!(visible, vec![("content-type".to_string(), "text/html".to_string())]);
+    }
+}

@@ -1,0 +1,370 @@
+//! The plugin runtime: one engine, the compiled-code cache, the linker with
+//! exactly the granted interfaces, and the limits around a call.
+//!
+//! Limits: linear memory (a resource limiter), CPU (fuel, which does not count
+//! time the host spends on I/O), a wall-clock deadline (an epoch tick at the
+//! deadline for code that never calls the host, and deadline-bounded waits in
+//! every blocking host call), and the output limit. Any of them ends the plugin
+//! with a one-line reason naming it; the host stays in control.
+
+mod cache;
+mod host;
+mod wasi;
+
+pub use cache::Outcome;
+
+use crate::capabilities::{self, Grants};
+use crate::cli::Parsed;
+use crate::error::{Error, Result};
+use crate::log;
+use crate::output::{Output, OutputError, Terminal};
+use crate::registry::PluginEntry;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use wasmtime::component::{Linker, ResourceTable};
+use wasmtime::{Config, Engine, ResourceLimiter, Store, Trap};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+pub(crate) mod bindings {
+    wasmtime::component::bindgen!({
+        world: "plugin",
+        path: "../wit",
+        imports: { default: trappable },
+        with: {
+            "kagi:plugin/http.response": crate::runtime::host::ResponseHandle,
+            "kagi:plugin/http.pending": crate::runtime::host::PendingHandle,
+            "kagi:plugin/terminal.progress": crate::runtime::host::ProgressHandle,
+            "kagi:plugin/storage.lock": crate::runtime::host::LockHandle,
+        },
+    });
+}
+
+/// Why the host stopped a plugin from inside a host call.
+#[derive(Debug)]
+pub enum Stop {
+    /// A denial or a host-side error the user must see as it is.
+    Host(Error),
+    /// The wall-clock limit passed while the plugin waited in the host.
+    TimedOut,
+    OutputLimit(u64),
+    /// stdout was closed by its reader; not an error.
+    OutputClosed,
+}
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stop::Host(e) => write!(f, "{e}"),
+            Stop::TimedOut => f.write_str("wall-clock limit reached"),
+            Stop::OutputLimit(n) => write!(f, "output limit of {n} bytes reached"),
+            Stop::OutputClosed => f.write_str("stdout was closed"),
+        }
+    }
+}
+
+impl std::error::Error for Stop {}
+
+impl From<OutputError> for Stop {
+    fn from(e: OutputError) -> Stop {
+        match e {
+            OutputError::LimitExceeded(n) => Stop::OutputLimit(n),
+            OutputError::Closed => Stop::OutputClosed,
+        }
+    }
+}
+
+/// What the host offers every plugin run: the async runtime for I/O,
+/// credentials (loaded only if a plugin asks), where storage lives.
+pub struct HostContext {
+    pub rt: tokio::runtime::Runtime,
+    pub data_dir: PathBuf,
+    pub terminal: Terminal,
+    net: OnceLock<Result<Arc<crate::net::Net>>>,
+    credentials: OnceLock<Result<crate::auth::Credentials>>,
+    load_credentials: Box<dyn Fn() -> Result<crate::auth::Credentials> + Send + Sync>,
+}
+
+impl HostContext {
+    pub fn new(
+        data_dir: PathBuf,
+        load_credentials: Box<dyn Fn() -> Result<crate::auth::Credentials> + Send + Sync>,
+    ) -> Result<HostContext> {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Config(format!("cannot start the I/O runtime: {e}")))?;
+        Ok(HostContext {
+            rt,
+            data_dir,
+            terminal: Terminal::detect(),
+            net: OnceLock::new(),
+            credentials: OnceLock::new(),
+            load_credentials,
+        })
+    }
+
+    /// The HTTP client, created on first use (a plugin that never makes a
+    /// request never reads the base-URL variables).
+    pub fn net(&self) -> Result<Arc<crate::net::Net>> {
+        self.net
+            .get_or_init(|| {
+                let _guard = self.rt.enter();
+                crate::net::Net::new(crate::net::Bases::from_env()?).map(Arc::new)
+            })
+            .clone()
+    }
+
+    /// The credentials, loaded on first use.
+    pub fn credentials(&self) -> Result<crate::auth::Credentials> {
+        self.credentials.get_or_init(|| (self.load_credentials)()).clone()
+    }
+}
+
+/// Per-run state of one plugin instance.
+pub struct HostState {
+    wasi: WasiCtx,
+    table: ResourceTable,
+    limiter: MemoryLimiter,
+    pub(crate) grants: Grants,
+    pub(crate) ctx: Arc<HostContext>,
+    pub(crate) output: Output,
+    pub(crate) deadline: Option<Instant>,
+    pub(crate) store: crate::storage::Store,
+    pub(crate) pending_done: Arc<tokio::sync::Notify>,
+}
+
+impl WasiView for HostState {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+    }
+}
+
+impl HostState {
+    pub(crate) fn table(&mut self) -> &mut ResourceTable {
+        &mut self.table
+    }
+}
+
+struct MemoryLimiter {
+    max: usize,
+    hit: bool,
+}
+
+impl ResourceLimiter for MemoryLimiter {
+    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        if desired > self.max {
+            self.hit = true;
+            return Err(wasmtime::Error::msg("memory limit reached"));
+        }
+        Ok(true)
+    }
+
+    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+        Ok(desired <= 1_000_000)
+    }
+}
+
+pub struct Runtime {
+    engine: Engine,
+    cache: cache::CodeCache,
+}
+
+impl Runtime {
+    pub fn new(cache_dir: &Path) -> Result<Runtime> {
+        let mut config = Config::new();
+        config
+            .consume_fuel(true)
+            .epoch_interruption(true)
+            .max_wasm_stack(1 << 20)
+            .cranelift_opt_level(wasmtime::OptLevel::Speed)
+            .parallel_compilation(true);
+        let engine = Engine::new(&config)
+            .map_err(|e| Error::Config(format!("cannot start the WebAssembly engine: {e}")))?;
+        Ok(Runtime { engine, cache: cache::CodeCache::new(cache_dir) })
+    }
+
+    /// Compiles or loads a plugin's component. Exposed for tests and benchmarks.
+    pub fn load(&self, entry: &PluginEntry) -> Result<(wasmtime::component::Component, Outcome)> {
+        let name = entry.name().to_string();
+        let wasm = entry.wasm()?;
+        self.cache.load(&self.engine, &name, &wasm, &entry.sha256).map_err(|e| Error::PluginDenied {
+            plugin: name,
+            reason: format!("is not a valid component: {e}"),
+        })
+    }
+
+    /// Runs one command of a plugin.
+    pub fn run(&self, entry: &PluginEntry, grants: Grants, parsed: &Parsed, ctx: Arc<HostContext>) -> Result<()> {
+        let name = entry.name().to_string();
+        if !kagi_manifest::api_compatible(&entry.manifest.api, kagi_manifest::API_VERSION) {
+            return Err(Error::PluginDenied {
+                plugin: name,
+                reason: format!(
+                    "was built for plugin API {} but this kagi speaks {}; rebuild it against a matching kagi-plugin-sdk",
+                    entry.manifest.api,
+                    kagi_manifest::API_VERSION
+                ),
+            });
+        }
+        let (component, _) = self.load(entry)?;
+        let imports: Vec<String> = component
+            .component_type()
+            .imports(&self.engine)
+            .map(|(import, _)| import.to_string())
+            .collect();
+        capabilities::check_imports(&name, imports.iter().map(String::as_str))?;
+
+        let mut linker: Linker<HostState> = Linker::new(&self.engine);
+        let link = |linker: &mut Linker<HostState>| -> wasmtime::Result<()> {
+            wasi::add_to_linker(linker)?;
+            bindings::Plugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(linker, |s| s)
+        };
+        link(&mut linker).map_err(|e| Error::PluginFailed {
+            plugin: name.clone(),
+            reason: format!("could not be linked: {e}"),
+            stderr_tail: String::new(),
+        })?;
+
+        let limits = grants.limits.clone();
+        let output = Output::new(capabilities::MAX_OUTPUT_BYTES);
+        let deadline = limits.timeout.map(|t| Instant::now() + t);
+        let state = HostState {
+            wasi: wasi::context(&output),
+            table: ResourceTable::new(),
+            limiter: MemoryLimiter { max: limits.memory_bytes as usize, hit: false },
+            store: crate::storage::Store::new(&ctx.data_dir, &name),
+            grants,
+            ctx,
+            output: output.clone(),
+            deadline,
+            pending_done: Arc::new(tokio::sync::Notify::new()),
+        };
+        let mut store = Store::new(&self.engine, state);
+        store.limiter(|s| &mut s.limiter);
+        store.set_fuel(limits.fuel).expect("fuel is enabled");
+        store.set_epoch_deadline(1);
+        store.epoch_deadline_trap();
+
+        // The wall-clock deadline for code that never calls the host.
+        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+        if let Some(timeout) = limits.timeout {
+            let engine = self.engine.clone();
+            std::thread::spawn(move || {
+                if cancelled.recv_timeout(timeout) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                    engine.increment_epoch();
+                }
+            });
+        }
+
+        log::debug(&format!("plugin {name}: instantiating"));
+        let invocation = bindings::exports::kagi::plugin::command::Invocation {
+            command: parsed.path.clone(),
+            args: parsed
+                .args
+                .iter()
+                .map(|(n, v)| bindings::exports::kagi::plugin::command::Arg { name: n.clone(), values: v.clone() })
+                .collect(),
+        };
+        let result = bindings::Plugin::instantiate(&mut store, &component, &linker)
+            .and_then(|plugin| plugin.kagi_plugin_command().call_run(&mut store, &invocation));
+        drop(cancel);
+        let memory_hit = store.data().limiter.hit;
+        let fuel_left = store.get_fuel().unwrap_or(0);
+        log::debug(&format!("plugin {name}: used {} instructions of fuel", limits.fuel.saturating_sub(fuel_left)));
+        match result {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(command_error(&name, e, &output)),
+            Err(e) => trap_error(&name, e, &limits, memory_hit, &output),
+        }
+    }
+}
+
+fn command_error(plugin: &str, e: bindings::exports::kagi::plugin::command::Error, output: &Output) -> Error {
+    use bindings::exports::kagi::plugin::command::Error as E;
+    match e {
+        E::Usage(m) => Error::Usage(m),
+        E::Config(m) => Error::Config(m),
+        E::Auth(m) => Error::Auth(m),
+        E::Network(m) => Error::Network(m),
+        E::Parse(m) => Error::Parse(m),
+        E::Batch(m) => Error::Batch(m),
+        E::Internal(m) => Error::PluginFailed {
+            plugin: plugin.to_string(),
+            reason: format!("reported an internal error: {m}"),
+            stderr_tail: output.stderr_tail(),
+        },
+    }
+}
+
+fn trap_error(
+    plugin: &str,
+    e: wasmtime::Error,
+    limits: &capabilities::Limits,
+    memory_hit: bool,
+    output: &Output,
+) -> Result<()> {
+    let failed = |reason: String| Error::PluginFailed {
+        plugin: plugin.to_string(),
+        reason,
+        stderr_tail: output.stderr_tail(),
+    };
+    if let Some(stop) = e.downcast_ref::<Stop>() {
+        return match stop {
+            Stop::Host(error) => Err(error.clone()),
+            Stop::OutputClosed => Ok(()),
+            Stop::TimedOut => Err(failed(time_limit(limits))),
+            Stop::OutputLimit(n) => Err(failed(format!("exceeded the output limit of {} MiB", n / (1024 * 1024)))),
+        };
+    }
+    if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
+        return if exit.0 == 0 { Ok(()) } else { Err(failed(format!("exited with status {}", exit.0))) };
+    }
+    if memory_hit {
+        return Err(failed(format!(
+            "exceeded its memory limit of {} MiB",
+            limits.memory_bytes / (1024 * 1024)
+        )));
+    }
+    let reason = match e.downcast_ref::<Trap>() {
+        Some(Trap::OutOfFuel) => format!(
+            "used up its CPU budget of {} billion instructions",
+            limits.fuel / 1_000_000_000
+        ),
+        Some(Trap::Interrupt) => time_limit(limits),
+        Some(Trap::StackOverflow) => "overflowed its stack (runaway recursion)".to_string(),
+        Some(Trap::UnreachableCodeReached) if output.stderr_tail().contains("panicked") => "panicked".to_string(),
+        Some(trap) => format!("crashed: {trap}"),
+        None => format!("failed: {e}"),
+    };
+    Err(failed(reason))
+}
+
+fn time_limit(limits: &capabilities::Limits) -> String {
+    match limits.timeout {
+        Some(t) => format!("ran past its time limit of {} s", t.as_secs()),
+        None => "ran past its time limit".to_string(),
+    }
+}
+
+/// Waits for `fut` in the host's runtime, bounded by the plugin's deadline.
+pub(crate) fn block_on_deadline<F: std::future::Future>(
+    ctx: &HostContext,
+    deadline: Option<Instant>,
+    fut: F,
+) -> Result<F::Output, Stop> {
+    match deadline {
+        None => Ok(ctx.rt.block_on(fut)),
+        Some(at) => {
+            let remaining = at.saturating_duration_since(Instant::now());
+            if remaining == Duration::ZERO {
+                return Err(Stop::TimedOut);
+            }
+            ctx.rt
+                .block_on(async { tokio::time::timeout(remaining, fut).await })
+                .map_err(|_| Stop::TimedOut)
+        }
+    }
+}

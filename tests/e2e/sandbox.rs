@@ -1,0 +1,140 @@
+//! The sandbox, proven with test plugins that probe it and misbehave.
+
+use crate::support::{Env, test_plugin};
+use std::path::PathBuf;
+
+fn probe(env: &Env, action: &[&str]) -> crate::support::Run {
+    let path = test_plugin("probe");
+    let mut args = vec!["plugin", "test", path.to_str().unwrap(), "--", "probe"];
+    args.extend_from_slice(action);
+    env.run(&args)
+}
+
+/// Runs the probe with secrets in the environment that it must not see.
+fn secret_env() -> Env {
+    Env::new()
+        .var("KAGI_SESSION_TOKEN", "sess-SECRET-0123456789")
+        .var("KAGI_API_TOKEN", "api-SECRET-0123456789")
+        .var("SOME_OTHER_VAR", "visible-to-host-only")
+}
+
+#[test]
+fn a_plugin_sees_no_environment_arguments_or_directories() {
+    let env = secret_env();
+    let report = probe(&env, &["env"]).json();
+    assert_eq!(report["env"], serde_json::json!([]), "{report}");
+    assert_eq!(report["args"], serde_json::json!([]), "{report}");
+    assert!(!report.to_string().contains("SECRET"));
+}
+
+#[test]
+fn wasi_stdio_reaches_the_terminal() {
+    let run = probe(&Env::new(), &["wasi-print"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "via wasi stdout\n");
+    assert_eq!(run.stderr, "via wasi stderr\n");
+}
+
+fn refused(plugin: &str, command: &str) -> crate::support::Run {
+    let path = test_plugin(plugin);
+    Env::new().run(&["plugin", "test", path.to_str().unwrap(), "--", command])
+}
+
+#[test]
+fn a_plugin_importing_the_filesystem_is_refused_at_load() {
+    let run = refused("fs-reader", "read-file");
+    run.fails_starting(4, "plugin denied: plugin `fs-reader` was refused at load: it imports `wasi:filesystem/");
+    assert!(run.stderr.contains("(filesystem access)"), "{}", run.stderr);
+    assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
+}
+
+#[test]
+fn a_plugin_importing_sockets_is_refused_at_load() {
+    let run = refused("socket-opener", "open-socket");
+    run.fails_starting(4, "plugin denied: plugin `socket-opener` was refused at load: it imports ");
+    assert!(run.stderr.contains("`wasi:sockets/"), "{}", run.stderr);
+    assert!(run.stderr.contains("(network sockets)"), "{}", run.stderr);
+}
+
+#[test]
+fn an_endless_loop_runs_out_of_cpu_budget() {
+    let run = probe(&Env::new(), &["loop"]);
+    run.fails_with(3, "plugin error: plugin `probe` used up its CPU budget of 2 billion instructions");
+}
+
+#[test]
+fn unbounded_allocation_hits_the_memory_limit() {
+    let run = probe(&Env::new(), &["alloc"]);
+    run.fails_with(3, "plugin error: plugin `probe` exceeded its memory limit of 64 MiB");
+}
+
+#[test]
+fn unbounded_recursion_overflows_the_stack() {
+    let run = probe(&Env::new(), &["recurse"]);
+    run.fails_with(3, "plugin error: plugin `probe` overflowed its stack (runaway recursion)");
+}
+
+#[test]
+fn a_panic_is_reported_with_the_tail_of_stderr() {
+    let run = probe(&Env::new(), &["panic"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert!(run.stderr.contains("plugin error: plugin `probe` panicked"), "{}", run.stderr);
+    assert!(run.stderr.contains("  | ") && run.stderr.contains("the probe panicked on purpose"), "{}", run.stderr);
+}
+
+#[test]
+fn an_internal_error_and_a_nonzero_exit_are_plugin_failures() {
+    let run = probe(&Env::new(), &["internal"]);
+    run.fails_with(3, "plugin error: plugin `probe` reported an internal error: something impossible happened");
+    let run = probe(&Env::new(), &["exit"]);
+    run.fails_with(3, "plugin error: plugin `probe` exited with status 7");
+}
+
+#[test]
+fn endless_output_hits_the_output_limit() {
+    let run = probe(&Env::new(), &["flood"]);
+    assert_eq!(run.code, 3, "{}", run.stderr);
+    assert_eq!(run.stderr.trim_end(), "plugin error: plugin `probe` exceeded the output limit of 256 MiB");
+    assert!(run.stdout.len() <= 256 * 1024 * 1024);
+}
+
+fn policy(env: &Env, text: &str) -> PathBuf {
+    let path = env.dir.path().join("policy.toml");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_policy_lowers_the_time_limit_and_sleeping_past_it_is_stopped() {
+    let env = Env::new();
+    let path = policy(&env, "max-timeout-secs = 1\n");
+    let env = env.var("KAGI_POLICY", path.to_str().unwrap());
+    let started = std::time::Instant::now();
+    let run = probe(&env, &["sleep"]);
+    run.fails_with(3, "plugin error: plugin `probe` ran past its time limit of 1 s");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+}
+
+#[test]
+fn an_undeclared_credential_is_denied() {
+    let run = probe(&secret_env(), &["session"]);
+    run.fails_with(
+        4,
+        "plugin denied: plugin `probe` asked for the `session` credential, which it was not granted (its manifest must declare it, and no policy may forbid it)",
+    );
+}
+
+#[test]
+fn a_policy_can_forbid_a_declared_credential() {
+    let env = secret_env();
+    let path = policy(&env, "forbid-credentials = [\"api\"]\n");
+    let env = env.var("KAGI_POLICY", path.to_str().unwrap());
+    let run = probe(&env, &["api", "/api/v0/search?q=x"]);
+    run.fails_starting(4, "plugin denied: plugin `probe` asked for the `api` credential");
+}
+
+#[test]
+fn a_host_that_was_not_granted_is_denied() {
+    let run = probe(&Env::new(), &["other-host", "https://example.org/steal"]);
+    run.fails_with(4, "plugin denied: plugin `probe` tried to reach `example.org`, a host it was not granted");
+}

@@ -1,0 +1,143 @@
+//! Running `kagi` in an isolated environment.
+
+use kagi_mock::MockServer;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_kagi");
+/// Where build.rs put the test plugins.
+pub const TEST_PLUGINS: &str = env!("KAGI_TEST_PLUGIN_DIR");
+
+/// The compiled-code cache shared by the tests that do not test the cache.
+pub fn shared_cache() -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-compiled-cache")
+}
+
+pub fn test_plugin(name: &str) -> PathBuf {
+    let path = Path::new(TEST_PLUGINS).join(format!("kagi_test_{}.wasm", name.replace('-', "_")));
+    assert!(path.is_file(), "test plugin missing: {}", path.display());
+    path
+}
+
+/// One isolated environment: a mock Kagi, a working directory, a data directory.
+pub struct Env {
+    pub mock: MockServer,
+    pub dir: tempfile::TempDir,
+    pub cache_dir: PathBuf,
+    vars: Vec<(String, String)>,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env::with_mock(MockServer::start())
+    }
+
+    pub fn with_mock(mock: MockServer) -> Env {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("work")).unwrap();
+        Env { mock, dir, cache_dir: shared_cache(), vars: Vec::new() }
+    }
+
+    /// Uses a private compiled-code cache.
+    pub fn private_cache(mut self) -> Env {
+        self.cache_dir = self.dir.path().join("cache");
+        self
+    }
+
+    pub fn var(mut self, key: &str, value: &str) -> Env {
+        self.vars.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    pub fn work_dir(&self) -> PathBuf {
+        self.dir.path().join("work")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        self.command_for(Path::new(BIN), args)
+    }
+
+    /// Runs `bin` (a copy of kagi, say) in this environment.
+    pub fn command_for(&self, bin: &Path, args: &[&str]) -> Command {
+        let mut cmd = Command::new(bin);
+        cmd.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
+            .env("KAGI_CACHE_DIR", &self.cache_dir)
+            .env("KAGI_DATA_DIR", self.data_dir())
+            .env("KAGI_CONFIG_DIR", self.dir.path().join("config/kagi"))
+            .env("KAGI_POLICY", "")
+            .env("KAGI_BASE_URL", self.mock.url())
+            .env("KAGI_NEWS_BASE_URL", self.mock.url())
+            .env("KAGI_TRANSLATE_BASE_URL", self.mock.url())
+            .env("NO_PROXY", "127.0.0.1,localhost")
+            .current_dir(self.work_dir())
+            .stdin(Stdio::null());
+        for (k, v) in &self.vars {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().expect("kagi runs"))
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+        Run::from(child.wait_with_output().unwrap())
+    }
+}
+
+/// The outcome of one run.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    /// Asserts success and returns stdout as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        assert_eq!(self.code, 0, "expected success; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+
+    /// Asserts the exit code and that stderr is exactly one line.
+    pub fn fails_with(&self, code: i32, stderr_line: &str) {
+        assert_eq!(self.code, code, "exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert_eq!(self.stderr.trim_end(), stderr_line, "stderr");
+        assert_eq!(self.stdout, "", "stdout must be empty on failure");
+    }
+
+    /// Asserts the exit code and that stderr starts with `prefix`.
+    pub fn fails_starting(&self, code: i32, prefix: &str) {
+        assert_eq!(self.code, code, "exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert!(self.stderr.starts_with(prefix), "stderr should start with {prefix:?}:\n{}", self.stderr);
+    }
+}
