@@ -21,7 +21,10 @@ fn main() {
     for dir in ["plugins", "sdk", "wit", "tests/plugins"] {
         println!("cargo:rerun-if-changed={}", root.join(dir).display());
     }
-    println!("cargo:rerun-if-changed={}", root.join("Cargo.lock").display());
+    println!(
+        "cargo:rerun-if-changed={}",
+        root.join("Cargo.lock").display()
+    );
 
     let first_party = crate_dirs(&root.join("plugins"));
     let test_plugins = crate_dirs(&root.join("tests/plugins"));
@@ -33,7 +36,14 @@ fn main() {
 
     let mut cmd = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&root)
-        .args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "--target-dir"])
+        .args([
+            "build",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            PROFILE,
+            "--target-dir",
+        ])
         .arg(&target_dir);
     for dir in first_party.iter().chain(&test_plugins) {
         cmd.arg("-p").arg(package_name(dir));
@@ -66,7 +76,10 @@ fn main() {
     }
     for (key, _) in env::vars_os() {
         let key = key.to_string_lossy().to_string();
-        if key.starts_with("CARGO_CFG_") || key.starts_with("CARGO_FEATURE_") || key.starts_with("DEP_") {
+        if key.starts_with("CARGO_CFG_")
+            || key.starts_with("CARGO_FEATURE_")
+            || key.starts_with("DEP_")
+        {
             cmd.env_remove(&key);
         }
     }
@@ -78,11 +91,14 @@ fn main() {
     }
 
     let out_wasm = target_dir.join(WASM_TARGET).join(PROFILE);
-    let mut generated = String::from("/// First-party plugins, built by build.rs.\npub static BUILTINS: &[Builtin] = &[\n");
+    let mut generated = String::from(
+        "/// First-party plugins, built by build.rs.\npub static BUILTINS: &[Builtin] = &[\n",
+    );
     for dir in &first_party {
         let file = out_wasm.join(format!("{}.wasm", package_name(dir).replace('-', "_")));
         let bytes = fs::read(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
-        let manifest = wasm_manifest::manifest_text(&bytes).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let manifest = wasm_manifest::manifest_text(&bytes)
+            .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let hash = hex::encode(Sha256::digest(&bytes));
         generated.push_str(&format!(
             "    Builtin {{ wasm: include_bytes!({file:?}), sha256: {hash:?}, manifest: {manifest:?} }},\n",
@@ -93,7 +109,10 @@ fn main() {
     let out = PathBuf::from(env::var("OUT_DIR").unwrap()).join("builtins.rs");
     fs::write(out, generated).unwrap();
     // Tests find the test plugins here.
-    println!("cargo:rustc-env=KAGI_TEST_PLUGIN_DIR={}", out_wasm.display());
+    println!(
+        "cargo:rustc-env=KAGI_TEST_PLUGIN_DIR={}",
+        out_wasm.display()
+    );
 }
 
 /// Crate directories directly below `dir`.
@@ -114,6 +133,10 @@ fn crate_dirs(dir: &Path) -> Vec<PathBuf> {
 fn package_name(dir: &Path) -> String {
     let text = fs::read_to_string(dir.join("Cargo.toml")).unwrap();
     text.lines()
-        .find_map(|l| l.trim().strip_prefix("name = ").map(|v| v.trim_matches('"').to_string()))
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("name = ")
+                .map(|v| v.trim_matches('"').to_string())
+        })
         .unwrap_or_else(|| panic!("{} has no package name", dir.display()))
 }

@@ -55,10 +55,6 @@ pub struct Credentials {
 }
 
 impl Credentials {
-    pub fn none() -> Self {
-        Credentials { session: None, api: None, preferred: Kind::Session }
-    }
-
     pub fn get(&self, kind: Kind) -> Option<&Secret> {
         match kind {
             Kind::Session => self.session.as_ref(),
@@ -75,6 +71,10 @@ impl Credentials {
                 .filter(|v| !v.is_empty())
                 .map(Secret::new)
         };
-        Credentials { session: read(Kind::Session), api: read(Kind::Api), preferred: Kind::Session }
+        Credentials {
+            session: read(Kind::Session),
+            api: read(Kind::Api),
+            preferred: Kind::Session,
+        }
     }
 }

@@ -47,7 +47,11 @@ pub fn check_imports<'a>(plugin: &str, imports: impl IntoIterator<Item = &'a str
     for import in imports {
         let reason = match forbidden_reason(import) {
             Some(reason) => reason,
-            None if import.starts_with("kagi:plugin/") || ALLOWED_WASI.iter().any(|p| import.starts_with(p)) => continue,
+            None if import.starts_with("kagi:plugin/")
+                || ALLOWED_WASI.iter().any(|p| import.starts_with(p)) =>
+            {
+                continue;
+            }
             None => "an interface kagi does not provide",
         };
         if !reasons.contains(&reason) {
@@ -82,8 +86,6 @@ pub struct Limits {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Policy {
     #[serde(default)]
-    pub allow_third_party: Option<bool>,
-    #[serde(default)]
     pub forbid_credentials: Vec<Credential>,
     /// When set, absolute-URL hosts must be in this list.
     #[serde(default)]
@@ -110,10 +112,18 @@ impl Policy {
                 system
             }
         };
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| Error::Config(format!("cannot read the kagi policy file {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Error::Config(format!(
+                "cannot read the kagi policy file {}: {e}",
+                path.display()
+            ))
+        })?;
         let mut policy: Policy = toml::from_str(&text).map_err(|e| {
-            Error::Config(format!("the kagi policy file {} is invalid: {}", path.display(), e.message()))
+            Error::Config(format!(
+                "the kagi policy file {} is invalid: {}",
+                path.display(),
+                e.message()
+            ))
         })?;
         policy.source = Some(path);
         Ok(policy)
@@ -192,14 +202,20 @@ impl Grants {
     }
 
     fn denied(&self, reason: String) -> Error {
-        Error::PluginDenied { plugin: self.plugin.clone(), reason }
+        Error::PluginDenied {
+            plugin: self.plugin.clone(),
+            reason,
+        }
     }
 
     pub fn check_service(&self, s: Service) -> Result<()> {
         if self.services.contains(&s) {
             Ok(())
         } else {
-            Err(self.denied(format!("tried to reach the `{}` service, which its manifest does not declare", s.name())))
+            Err(self.denied(format!(
+                "tried to reach the `{}` service, which its manifest does not declare",
+                s.name()
+            )))
         }
     }
 
@@ -220,7 +236,9 @@ impl Grants {
     /// An absolute URL target: http(s) to a granted host, never with a credential.
     pub fn check_url(&self, url: &Url, with_credential: bool) -> Result<()> {
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(self.denied(format!("tried to reach `{url}`; only http and https URLs are allowed")));
+            return Err(self.denied(format!(
+                "tried to reach `{url}`; only http and https URLs are allowed"
+            )));
         }
         if with_credential {
             return Err(self.denied(format!(
@@ -229,28 +247,44 @@ impl Grants {
             )));
         }
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
-        if self.hosts.iter().any(|h| *h == host) {
+        if self.hosts.contains(&host) {
             Ok(())
         } else {
-            Err(self.denied(format!("tried to reach `{host}`, a host it was not granted")))
+            Err(self.denied(format!(
+                "tried to reach `{host}`, a host it was not granted"
+            )))
         }
     }
 
     pub fn check_storage(&self) -> Result<()> {
-        if self.storage { Ok(()) } else { Err(self.denied("used storage, which its manifest does not declare".into())) }
+        if self.storage {
+            Ok(())
+        } else {
+            Err(self.denied("used storage, which its manifest does not declare".into()))
+        }
     }
 
     pub fn check_stdin(&self) -> Result<()> {
-        if self.stdin { Ok(()) } else { Err(self.denied("read stdin, which its manifest does not declare".into())) }
+        if self.stdin {
+            Ok(())
+        } else {
+            Err(self.denied("read stdin, which its manifest does not declare".into()))
+        }
     }
 
     /// Which URLs a redirect may lead to: the granted services' origins and granted hosts.
     pub fn host_check(&self, bases: &Bases) -> HostCheck {
-        let origins: Vec<url::Origin> = self.services.iter().map(|s| bases.get(*s).origin()).collect();
+        let origins: Vec<url::Origin> = self
+            .services
+            .iter()
+            .map(|s| bases.get(*s).origin())
+            .collect();
         let hosts = self.hosts.clone();
         Arc::new(move |url: &Url| {
             origins.contains(&url.origin())
-                || url.host_str().is_some_and(|h| hosts.iter().any(|g| g.eq_ignore_ascii_case(h)))
+                || url
+                    .host_str()
+                    .is_some_and(|h| hosts.iter().any(|g| g.eq_ignore_ascii_case(h)))
         })
     }
 }
@@ -268,7 +302,13 @@ mod tests {
 
     #[test]
     fn refuses_filesystem_and_sockets() {
-        assert!(check_imports("p", ["wasi:cli/environment@0.2.6", "kagi:plugin/http@0.1.0"]).is_ok());
+        assert!(
+            check_imports(
+                "p",
+                ["wasi:cli/environment@0.2.6", "kagi:plugin/http@0.1.0"]
+            )
+            .is_ok()
+        );
         let e = check_imports("p", ["wasi:filesystem/types@0.2.6"]).unwrap_err();
         assert!(e.to_string().contains("filesystem access"), "{e}");
         let e = check_imports("p", ["wasi:sockets/tcp@0.2.6"]).unwrap_err();
@@ -302,10 +342,25 @@ mod tests {
 
     #[test]
     fn urls_need_a_granted_host_and_no_credential() {
-        let g = Grants::from_manifest(&manifest("[capabilities]\nhosts = [\"example.com\"]"), &Policy::default());
-        assert!(g.check_url(&Url::parse("https://example.com/x").unwrap(), false).is_ok());
-        assert!(g.check_url(&Url::parse("https://example.com/x").unwrap(), true).is_err());
-        assert!(g.check_url(&Url::parse("https://evil.com/").unwrap(), false).is_err());
-        assert!(g.check_url(&Url::parse("file:///etc/passwd").unwrap(), false).is_err());
+        let g = Grants::from_manifest(
+            &manifest("[capabilities]\nhosts = [\"example.com\"]"),
+            &Policy::default(),
+        );
+        assert!(
+            g.check_url(&Url::parse("https://example.com/x").unwrap(), false)
+                .is_ok()
+        );
+        assert!(
+            g.check_url(&Url::parse("https://example.com/x").unwrap(), true)
+                .is_err()
+        );
+        assert!(
+            g.check_url(&Url::parse("https://evil.com/").unwrap(), false)
+                .is_err()
+        );
+        assert!(
+            g.check_url(&Url::parse("file:///etc/passwd").unwrap(), false)
+                .is_err()
+        );
     }
 }

@@ -9,9 +9,6 @@ use kagi_manifest::{ArgKind, ArgSpec, CommandSpec, ValueType};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// Commands the host itself serves; no plugin can take these names.
-pub const HOST_COMMANDS: &[&str] = &["auth", "plugin"];
-
 fn plugin_command() -> Command {
     Command::new("plugin")
         .about("Manage and develop plugins")
@@ -20,7 +17,12 @@ fn plugin_command() -> Command {
         .subcommand(
             Command::new("test")
                 .about("Run a plugin file exactly as an installed plugin runs, for development")
-                .arg(Arg::new("path").required(true).value_name("PLUGIN.wasm").help("The component to run"))
+                .arg(
+                    Arg::new("path")
+                        .required(true)
+                        .value_name("PLUGIN.wasm")
+                        .help("The component to run"),
+                )
                 .arg(
                     Arg::new("args")
                         .num_args(0..)
@@ -71,7 +73,10 @@ pub fn build(registry: &Registry) -> Command {
                 .value_parser(["bash", "zsh", "fish", "powershell"])
                 .help("Print a shell completion script covering every command"),
         );
-    root = root.subcommand(crate::auth_cmd::command()).subcommand(plugin_command());
+    // Host commands come first: a plugin cannot take their names.
+    root = root
+        .subcommand(crate::auth_cmd::command())
+        .subcommand(plugin_command());
     for plugin in &registry.plugins {
         for command in &plugin.manifest.commands {
             if root.find_subcommand(&command.name).is_none() {
@@ -109,7 +114,9 @@ fn command_from_spec(spec: &CommandSpec) -> Command {
 }
 
 fn arg_from_spec(spec: &ArgSpec) -> Arg {
-    let mut arg = Arg::new(spec.name.clone()).help(spec.help.clone()).hide(spec.hide);
+    let mut arg = Arg::new(spec.name.clone())
+        .help(spec.help.clone())
+        .hide(spec.hide);
     if let Some(long_help) = &spec.long_help {
         arg = arg.long_help(long_help.clone());
     }
@@ -122,7 +129,11 @@ fn arg_from_spec(spec: &ArgSpec) -> Arg {
     arg = match spec.kind {
         ArgKind::Flag => arg.action(ArgAction::SetTrue),
         ArgKind::Option | ArgKind::Positional => {
-            let action = if spec.multiple && spec.kind == ArgKind::Option { ArgAction::Append } else { ArgAction::Set };
+            let action = if spec.multiple && spec.kind == ArgKind::Option {
+                ArgAction::Append
+            } else {
+                ArgAction::Set
+            };
             let mut arg = arg.action(action).required(spec.required);
             if spec.kind == ArgKind::Positional && spec.multiple {
                 arg = arg.num_args(1..);
@@ -139,7 +150,9 @@ fn arg_from_spec(spec: &ArgSpec) -> Arg {
                 arg = match spec.value_type {
                     ValueType::String => arg,
                     ValueType::Int => arg.value_parser(clap::value_parser!(u64)),
-                    ValueType::Bool => arg.value_parser(PossibleValuesParser::new(["true", "false"])),
+                    ValueType::Bool => {
+                        arg.value_parser(PossibleValuesParser::new(["true", "false"]))
+                    }
                 };
             }
             arg
@@ -180,7 +193,8 @@ pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
                 }
                 _ => {
                     if let Some(raw) = current.get_raw(&arg.name) {
-                        let values: Vec<String> = raw.map(|v| v.to_string_lossy().into_owned()).collect();
+                        let values: Vec<String> =
+                            raw.map(|v| v.to_string_lossy().into_owned()).collect();
                         args.push((arg.name.clone(), values));
                     }
                 }

@@ -26,16 +26,27 @@ pub enum Error {
     Parse(String),
     Batch(String),
     /// A plugin failed at run time; `stderr_tail` is the end of what it wrote to stderr.
-    PluginFailed { plugin: String, reason: String, stderr_tail: String },
+    PluginFailed {
+        plugin: String,
+        reason: String,
+        stderr_tail: String,
+    },
     /// A plugin was refused at load or denied at run time.
-    PluginDenied { plugin: String, reason: String },
+    PluginDenied {
+        plugin: String,
+        reason: String,
+    },
 }
 
 impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => exit::USAGE,
-            Error::Config(_) | Error::Auth(_) | Error::Network(_) | Error::Parse(_) | Error::Batch(_) => exit::ERROR,
+            Error::Config(_)
+            | Error::Auth(_)
+            | Error::Network(_)
+            | Error::Parse(_)
+            | Error::Batch(_) => exit::ERROR,
             Error::PluginFailed { .. } => exit::PLUGIN_FAILED,
             Error::PluginDenied { .. } => exit::PLUGIN_DENIED,
         }
@@ -51,7 +62,11 @@ impl fmt::Display for Error {
             Error::Network(m) => write!(f, "network error: {m}"),
             Error::Parse(m) => write!(f, "parse error: {m}"),
             Error::Batch(m) => write!(f, "batch error: {m}"),
-            Error::PluginFailed { plugin, reason, stderr_tail } => {
+            Error::PluginFailed {
+                plugin,
+                reason,
+                stderr_tail,
+            } => {
                 write!(f, "plugin error: plugin `{plugin}` {reason}")?;
                 let tail = stderr_tail.trim_end();
                 if !tail.is_empty() {
@@ -62,7 +77,9 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::PluginDenied { plugin, reason } => write!(f, "plugin denied: plugin `{plugin}` {reason}"),
+            Error::PluginDenied { plugin, reason } => {
+                write!(f, "plugin denied: plugin `{plugin}` {reason}")
+            }
         }
     }
 }

@@ -47,7 +47,9 @@ fn dispatch() -> Result<i32, Error> {
 
     if let Some(shell) = matches.get_one::<String>("generate-completion") {
         if matches.subcommand().is_some() {
-            return Err(Error::Config("--generate-completion cannot be used with a command".into()));
+            return Err(Error::Config(
+                "--generate-completion cannot be used with a command".into(),
+            ));
         }
         cli::completion(&registry, shell, &mut std::io::stdout());
         return Ok(exit::OK);
@@ -75,8 +77,14 @@ fn dispatch() -> Result<i32, Error> {
 }
 
 /// The host services a command needs; credentials load only when asked for.
-fn host_context(data_dir: std::path::PathBuf, profile: Option<String>) -> Result<runtime::HostContext, Error> {
-    runtime::HostContext::new(data_dir, Box::new(move || config::load_credentials(profile.as_deref())))
+fn host_context(
+    data_dir: std::path::PathBuf,
+    profile: Option<String>,
+) -> Result<runtime::HostContext, Error> {
+    runtime::HostContext::new(
+        data_dir,
+        Box::new(move || config::load_credentials(profile.as_deref())),
+    )
 }
 
 /// Runs the plugin command `name` with its parsed arguments.
@@ -111,7 +119,10 @@ fn plugin_command(
         Some(("test", m)) => {
             let path = std::path::PathBuf::from(m.get_one::<String>("path").expect("required"));
             let entry = registry::PluginEntry::from_file(&path)?;
-            let args: Vec<String> = m.get_many::<String>("args").map(|v| v.cloned().collect()).unwrap_or_default();
+            let args: Vec<String> = m
+                .get_many::<String>("args")
+                .map(|v| v.cloned().collect())
+                .unwrap_or_default();
             let argv = std::iter::once("kagi".to_string()).chain(args);
             let matches = match cli::build_for_plugin(&entry.manifest).try_get_matches_from(argv) {
                 Ok(m) => m,

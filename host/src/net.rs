@@ -52,7 +52,9 @@ impl Bases {
             let url = Url::parse(value)
                 .map_err(|e| Error::Config(format!("{var} is not a valid URL (`{value}`): {e}")))?;
             if !matches!(url.scheme(), "http" | "https") {
-                return Err(Error::Config(format!("{var} must be an http or https URL, got `{value}`")));
+                return Err(Error::Config(format!(
+                    "{var} must be an http or https URL, got `{value}`"
+                )));
             }
             Ok(url)
         };
@@ -72,12 +74,18 @@ impl Bases {
     }
 
     /// `base + path` (the base may carry a path prefix) plus query pairs.
-    pub fn resolve(&self, service: Service, path: &str, query: &[(String, String)]) -> Result<Url, String> {
+    pub fn resolve(
+        &self,
+        service: Service,
+        path: &str,
+        query: &[(String, String)],
+    ) -> Result<Url, String> {
         if !path.is_empty() && !path.starts_with('/') {
             return Err(format!("request path `{path}` must start with `/`"));
         }
         let base = self.get(service).as_str().trim_end_matches('/');
-        let mut url = Url::parse(&format!("{base}{path}")).map_err(|e| format!("bad request path `{path}`: {e}"))?;
+        let mut url = Url::parse(&format!("{base}{path}"))
+            .map_err(|e| format!("bad request path `{path}`: {e}"))?;
         append_query(&mut url, query);
         Ok(url)
     }
@@ -158,8 +166,12 @@ pub struct BodyReader {
 
 impl BodyReader {
     pub async fn next_chunk(&mut self) -> Result<Option<Vec<u8>>, NetError> {
-        let Some(response) = self.response.as_mut() else { return Ok(None) };
-        let timeout_at = self.deadline.unwrap_or_else(|| Instant::now() + STREAM_READ_TIMEOUT);
+        let Some(response) = self.response.as_mut() else {
+            return Ok(None);
+        };
+        let timeout_at = self
+            .deadline
+            .unwrap_or_else(|| Instant::now() + STREAM_READ_TIMEOUT);
         let chunk = match tokio::time::timeout_at(timeout_at, response.chunk()).await {
             Err(_) => return Err(timeout_error(&self.url, self.total)),
             Ok(Err(e)) => return Err(classify(&self.url, &e, self.total)),
@@ -227,14 +239,21 @@ impl Net {
                 credential = None;
             }
             let headers = build_headers(&out.headers, credential.as_ref(), referer.as_ref())
-                .map_err(|e| NetError::Transport(format!("request to {url} has a bad header: {e}")))?;
-            let mut request = self.client.request(method.clone(), url.clone()).headers(headers);
+                .map_err(|e| {
+                    NetError::Transport(format!("request to {url} has a bad header: {e}"))
+                })?;
+            let mut request = self
+                .client
+                .request(method.clone(), url.clone())
+                .headers(headers);
             if let Some(bytes) = &body {
                 request = request.body(bytes.clone());
             }
             let send = request.send();
             let response = match deadline {
-                Some(at) => tokio::time::timeout_at(at, send).await.map_err(|_| timeout_error(&url, total))?,
+                Some(at) => tokio::time::timeout_at(at, send)
+                    .await
+                    .map_err(|_| timeout_error(&url, total))?,
                 None => tokio::time::timeout(STREAM_READ_TIMEOUT, send)
                     .await
                     .map_err(|_| timeout_error(&url, Some(STREAM_READ_TIMEOUT)))?,
@@ -246,37 +265,49 @@ impl Net {
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string);
-            if out.follow_redirects && status.is_redirection() {
-                if let Some(location) = location {
-                    let next = url
-                        .join(&location)
-                        .map_err(|e| NetError::Transport(format!("{url} redirected to a bad location `{location}`: {e}")))?;
-                    if !(out.allowed)(&next) {
-                        return Err(NetError::Transport(format!(
-                            "{url} redirected to {}, which this plugin may not reach",
-                            next.origin().ascii_serialization()
-                        )));
-                    }
-                    // 303, and 301/302 after a POST, become a GET without a body.
-                    let code = status.as_u16();
-                    if code == 303 || ((code == 301 || code == 302) && method == reqwest::Method::POST) {
-                        method = reqwest::Method::GET;
-                        body = None;
-                    }
-                    referer = Some(url);
-                    url = next;
-                    continue;
+            if out.follow_redirects
+                && status.is_redirection()
+                && let Some(location) = location
+            {
+                let next = url.join(&location).map_err(|e| {
+                    NetError::Transport(format!(
+                        "{url} redirected to a bad location `{location}`: {e}"
+                    ))
+                })?;
+                if !(out.allowed)(&next) {
+                    return Err(NetError::Transport(format!(
+                        "{url} redirected to {}, which this plugin may not reach",
+                        next.origin().ascii_serialization()
+                    )));
                 }
+                // 303, and 301/302 after a POST, become a GET without a body.
+                let code = status.as_u16();
+                if code == 303 || ((code == 301 || code == 302) && method == reqwest::Method::POST)
+                {
+                    method = reqwest::Method::GET;
+                    body = None;
+                }
+                referer = Some(url);
+                url = next;
+                continue;
             }
             let headers = visible_headers(response.headers());
             return Ok(Incoming {
                 status: status.as_u16(),
                 headers,
                 url: url.clone(),
-                body: BodyReader { response: Some(response), url, deadline, total, read: 0 },
+                body: BodyReader {
+                    response: Some(response),
+                    url,
+                    deadline,
+                    total,
+                    read: 0,
+                },
             });
         }
-        Err(NetError::Transport(format!("request to {url} was redirected more than {MAX_REDIRECTS} times")))
+        Err(NetError::Transport(format!(
+            "request to {url} was redirected more than {MAX_REDIRECTS} times"
+        )))
     }
 }
 
@@ -291,26 +322,34 @@ fn build_headers(
     for (name, value) in plugin_headers {
         let lower = name.to_ascii_lowercase();
         match lower.as_str() {
-            "authorization" | "proxy-authorization" | "host" | "content-length" | "user-agent" => continue,
+            "authorization" | "proxy-authorization" | "host" | "content-length" | "user-agent" => {
+                continue;
+            }
             "cookie" => {
                 // Plugins may send their own cookies, never a kagi_session.
                 cookies.extend(
                     value
                         .split(';')
                         .map(str::trim)
-                        .filter(|c| !c.is_empty() && !c.to_ascii_lowercase().starts_with("kagi_session="))
+                        .filter(|c| {
+                            !c.is_empty() && !c.to_ascii_lowercase().starts_with("kagi_session=")
+                        })
                         .map(str::to_string),
                 );
                 continue;
             }
             _ => {}
         }
-        let name = HeaderName::from_bytes(lower.as_bytes()).map_err(|_| format!("invalid header name `{name}`"))?;
-        let value = HeaderValue::from_str(value).map_err(|_| format!("invalid value for header `{name}`"))?;
+        let name = HeaderName::from_bytes(lower.as_bytes())
+            .map_err(|_| format!("invalid header name `{name}`"))?;
+        let value = HeaderValue::from_str(value)
+            .map_err(|_| format!("invalid value for header `{name}`"))?;
         headers.append(name, value);
     }
     match credential {
-        Some((Kind::Session, secret)) => cookies.insert(0, format!("kagi_session={}", secret.expose())),
+        Some((Kind::Session, secret)) => {
+            cookies.insert(0, format!("kagi_session={}", secret.expose()))
+        }
         Some((Kind::Api, secret)) => {
             let mut value = HeaderValue::from_str(&format!("Bot {}", secret.expose()))
                 .map_err(|_| "the API token contains characters that cannot be sent".to_string())?;
@@ -325,10 +364,8 @@ fn build_headers(
         value.set_sensitive(true);
         headers.insert(reqwest::header::COOKIE, value);
     }
-    if let Some(referer) = referer {
-        if let Ok(value) = HeaderValue::from_str(referer.as_str()) {
-            headers.insert(reqwest::header::REFERER, value);
-        }
+    if let Some(value) = referer.and_then(|r| HeaderValue::from_str(r.as_str()).ok()) {
+        headers.insert(reqwest::header::REFERER, value);
     }
     Ok(headers)
 }
@@ -343,13 +380,21 @@ fn visible_headers(headers: &HeaderMap) -> Vec<(String, String)> {
                 "set-cookie" | "set-cookie2" | "authorization" | "proxy-authorization" | "cookie"
             )
         })
-        .map(|(name, value)| (name.as_str().to_string(), String::from_utf8_lossy(value.as_bytes()).into_owned()))
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
         .collect()
 }
 
 fn timeout_error(url: &Url, after: Option<Duration>) -> NetError {
     match after {
-        Some(d) => NetError::Timeout(format!("request to {url} timed out after {} s", d.as_secs())),
+        Some(d) => NetError::Timeout(format!(
+            "request to {url} timed out after {} s",
+            d.as_secs()
+        )),
         None => NetError::Timeout(format!("request to {url} timed out")),
     }
 }
@@ -387,9 +432,16 @@ mod tests {
             translate: Url::parse("https://translate.kagi.com").unwrap(),
         };
         let url = bases
-            .resolve(Service::Kagi, "/api/v0/search", &[("q".into(), "@reddit rust lang".into())])
+            .resolve(
+                Service::Kagi,
+                "/api/v0/search",
+                &[("q".into(), "@reddit rust lang".into())],
+            )
             .unwrap();
-        assert_eq!(url.as_str(), "http://127.0.0.1:9/prefix/api/v0/search?q=%40reddit+rust+lang");
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:9/prefix/api/v0/search?q=%40reddit+rust+lang"
+        );
         assert!(bases.resolve(Service::News, "api", &[]).is_err());
     }
 
@@ -398,7 +450,10 @@ mod tests {
         let headers = build_headers(
             &[
                 ("Authorization".into(), "Bot stolen".into()),
-                ("Cookie".into(), "kagi_session=forged; translate_session=t".into()),
+                (
+                    "Cookie".into(),
+                    "kagi_session=forged; translate_session=t".into(),
+                ),
                 ("Accept".into(), "application/json".into()),
             ],
             Some(&(Kind::Session, Secret::new("real"))),
@@ -406,7 +461,10 @@ mod tests {
         )
         .unwrap();
         assert!(headers.get("authorization").is_none());
-        assert_eq!(headers.get("cookie").unwrap(), "kagi_session=real; translate_session=t");
+        assert_eq!(
+            headers.get("cookie").unwrap(),
+            "kagi_session=real; translate_session=t"
+        );
         assert_eq!(headers.get("accept").unwrap(), "application/json");
     }
 
@@ -416,6 +474,9 @@ mod tests {
         map.insert("set-cookie", HeaderValue::from_static("kagi_session=x"));
         map.insert("content-type", HeaderValue::from_static("text/html"));
         let visible = visible_headers(&map);
-        assert_eq!(visible, vec![("content-type".to_string(), "text/html".to_string())]);
+        assert_eq!(
+            visible,
+            vec![("content-type".to_string(), "text/html".to_string())]
+        );
     }
 }

@@ -35,7 +35,11 @@ struct State {
 impl Output {
     pub fn new(limit: u64) -> Output {
         Output {
-            state: Arc::new(Mutex::new(State { written: 0, limit, stderr_tail: VecDeque::new() })),
+            state: Arc::new(Mutex::new(State {
+                written: 0,
+                limit,
+                stderr_tail: VecDeque::new(),
+            })),
         }
     }
 
@@ -95,7 +99,11 @@ impl Terminal {
             stderr_tty: std::io::stderr().is_terminal(),
             stdin_tty: std::io::stdin().is_terminal(),
             color: stdout_tty && !no_color,
-            width: if stdout_tty { terminal_size::terminal_size().map(|(w, _)| w.0) } else { None },
+            width: if stdout_tty {
+                terminal_size::terminal_size().map(|(w, _)| w.0)
+            } else {
+                None
+            },
         }
     }
 }
@@ -110,6 +118,9 @@ mod tests {
         out.write(Channel::Stderr, b"one\ntwo\n").unwrap();
         out.write(Channel::Stderr, b"three\n").unwrap();
         assert_eq!(out.stderr_tail(), "one\ntwo\nthree");
-        assert_eq!(out.write(Channel::Stderr, &[b'x'; 64]), Err(OutputError::LimitExceeded(40)));
+        assert_eq!(
+            out.write(Channel::Stderr, &[b'x'; 64]),
+            Err(OutputError::LimitExceeded(40))
+        );
     }
 }

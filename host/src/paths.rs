@@ -5,7 +5,9 @@ use std::env;
 use std::path::PathBuf;
 
 fn from_env(var: &str) -> Option<PathBuf> {
-    env::var_os(var).map(PathBuf::from).filter(|p| !p.as_os_str().is_empty())
+    env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| !p.as_os_str().is_empty())
 }
 
 /// Compiled plugin code: `KAGI_CACHE_DIR`, else the platform cache dir + `kagi`.
@@ -21,12 +23,4 @@ pub fn data_dir() -> PathBuf {
     from_env("KAGI_DATA_DIR")
         .or_else(|| dirs::data_dir().map(|d| d.join("kagi")))
         .unwrap_or_else(|| PathBuf::from(".local/share/kagi"))
-}
-
-/// The user's config file, used when there is no `./.kagi.toml`:
-/// `KAGI_CONFIG_DIR/config.toml`, else the platform config dir.
-pub fn user_config_file() -> Option<PathBuf> {
-    from_env("KAGI_CONFIG_DIR")
-        .or_else(|| dirs::config_dir().map(|d| d.join("kagi")))
-        .map(|d| d.join("config.toml"))
 }

@@ -35,10 +35,6 @@ impl PluginEntry {
         &self.manifest.name
     }
 
-    pub fn is_builtin(&self) -> bool {
-        matches!(self.source, Source::Builtin(_))
-    }
-
     /// The component's bytes.
     pub fn wasm(&self) -> Result<std::borrow::Cow<'static, [u8]>> {
         match &self.source {
@@ -88,12 +84,17 @@ impl PluginEntry {
     pub fn from_file(path: &Path) -> Result<PluginEntry> {
         use sha2::Digest;
         let display = path.display().to_string();
-        let bytes = fs::read(path).map_err(|e| Error::Config(format!("cannot read plugin file {display}: {e}")))?;
-        let text = crate::wasm_manifest::manifest_text(&bytes).map_err(|e| Error::PluginDenied {
+        let bytes = fs::read(path)
+            .map_err(|e| Error::Config(format!("cannot read plugin file {display}: {e}")))?;
+        let text =
+            crate::wasm_manifest::manifest_text(&bytes).map_err(|e| Error::PluginDenied {
+                plugin: display.clone(),
+                reason: e,
+            })?;
+        let manifest = Manifest::parse(&text).map_err(|e| Error::PluginDenied {
             plugin: display.clone(),
-            reason: e,
+            reason: e.0,
         })?;
-        let manifest = Manifest::parse(&text).map_err(|e| Error::PluginDenied { plugin: display.clone(), reason: e.0 })?;
         Ok(PluginEntry {
             manifest,
             sha256: hex::encode(sha2::Sha256::digest(&bytes)),

@@ -17,14 +17,20 @@ pub struct StoreLock {
 
 impl Store {
     pub fn new(data_dir: &Path, plugin: &str) -> Store {
-        Store { root: data_dir.join("storage").join(plugin) }
+        Store {
+            root: data_dir.join("storage").join(plugin),
+        }
     }
 
     fn path(&self, key: &str) -> Result<PathBuf, String> {
         let valid = !key.is_empty()
             && key.len() <= 200
-            && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
-            && key.split('/').all(|part| !part.is_empty() && part != "." && part != "..")
+            && key
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+            && key
+                .split('/')
+                .all(|part| !part.is_empty() && part != "." && part != "..")
             && !key.starts_with(".lock");
         if valid {
             Ok(self.root.join(key))
@@ -45,9 +51,12 @@ impl Store {
         let path = self.path(key)?;
         let dir = path.parent().expect("keys live under the root");
         fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| format!("cannot write `{key}`: {e}"))?;
-        tmp.write_all(value).map_err(|e| format!("cannot write `{key}`: {e}"))?;
-        tmp.persist(&path).map_err(|e| format!("cannot write `{key}`: {e}"))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)
+            .map_err(|e| format!("cannot write `{key}`: {e}"))?;
+        tmp.write_all(value)
+            .map_err(|e| format!("cannot write `{key}`: {e}"))?;
+        tmp.persist(&path)
+            .map_err(|e| format!("cannot write `{key}`: {e}"))?;
         Ok(())
     }
 
@@ -60,7 +69,8 @@ impl Store {
             .append(true)
             .open(&path)
             .map_err(|e| format!("cannot append to `{key}`: {e}"))?;
-        file.write_all(value).map_err(|e| format!("cannot append to `{key}`: {e}"))
+        file.write_all(value)
+            .map_err(|e| format!("cannot append to `{key}`: {e}"))
     }
 
     pub fn delete(&self, key: &str) -> Result<bool, String> {
@@ -73,14 +83,19 @@ impl Store {
 
     pub fn keys(&self, prefix: &str) -> Result<Vec<String>, String> {
         let mut keys = Vec::new();
-        collect_keys(&self.root, &self.root, &mut keys).map_err(|e| format!("cannot list storage: {e}"))?;
+        collect_keys(&self.root, &self.root, &mut keys)
+            .map_err(|e| format!("cannot list storage: {e}"))?;
         keys.retain(|k| k.starts_with(prefix));
         keys.sort();
         Ok(keys)
     }
 
     pub fn lock(&self, name: &str) -> Result<StoreLock, String> {
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')) {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        {
             return Err(format!("invalid lock name `{name}`"));
         }
         let dir = self.root.join(".locks");
@@ -91,7 +106,8 @@ impl Store {
             .write(true)
             .open(dir.join(name))
             .map_err(|e| format!("cannot open lock `{name}`: {e}"))?;
-        fs4::fs_std::FileExt::lock_exclusive(&file).map_err(|e| format!("cannot take lock `{name}`: {e}"))?;
+        fs4::fs_std::FileExt::lock_exclusive(&file)
+            .map_err(|e| format!("cannot take lock `{name}`: {e}"))?;
         Ok(StoreLock { _file: file })
     }
 }
@@ -125,14 +141,25 @@ mod tests {
     fn keys_stay_inside_the_plugin_folder() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::new(dir.path(), "demo");
-        for bad in ["../x", "/etc/passwd", "a/../../b", "", "a//b", ".locks/x", "a b"] {
+        for bad in [
+            "../x",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "a//b",
+            ".locks/x",
+            "a b",
+        ] {
             assert!(store.set(bad, b"x").is_err(), "{bad}");
         }
         store.set("cache/a.json", b"1").unwrap();
         store.append("history.jsonl", b"a\n").unwrap();
         store.append("history.jsonl", b"b\n").unwrap();
         assert_eq!(store.get("history.jsonl").unwrap().unwrap(), b"a\nb\n");
-        assert_eq!(store.keys("").unwrap(), vec!["cache/a.json", "history.jsonl"]);
+        assert_eq!(
+            store.keys("").unwrap(),
+            vec!["cache/a.json", "history.jsonl"]
+        );
         assert_eq!(store.keys("cache/").unwrap(), vec!["cache/a.json"]);
         assert!(store.delete("cache/a.json").unwrap());
         assert!(!store.delete("cache/a.json").unwrap());

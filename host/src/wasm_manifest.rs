@@ -22,7 +22,8 @@ pub fn manifest_text(wasm: &[u8]) -> Result<String, String> {
     if !wasmparser::Parser::is_component(wasm) {
         return Err("is not a WebAssembly component (build it for wasm32-wasip2)".to_string());
     }
-    let bytes = custom_section(wasm, "kagi:manifest")?
-        .ok_or_else(|| "has no kagi:manifest section (build it with kagi-plugin-sdk's export_plugin!)".to_string())?;
+    let bytes = custom_section(wasm, "kagi:manifest")?.ok_or_else(|| {
+        "has no kagi:manifest section (build it with kagi-plugin-sdk's export_plugin!)".to_string()
+    })?;
     String::from_utf8(bytes).map_err(|_| "has a manifest that is not UTF-8".to_string())
 }

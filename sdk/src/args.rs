@@ -48,7 +48,10 @@ impl Invocation {
 
     /// The (first) value of an option or positional.
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.args.get(name).and_then(|v| v.first()).map(String::as_str)
+        self.args
+            .get(name)
+            .and_then(|v| v.first())
+            .map(String::as_str)
     }
 
     /// Every value of a repeatable option or positional.
@@ -74,7 +77,10 @@ mod tests {
 
     #[test]
     fn reads_values_and_flags() {
-        let inv = Invocation::new(&["news"], &[("limit", &["3"]), ("chaos", &[]), ("k", &["a", "b"])]);
+        let inv = Invocation::new(
+            &["news"],
+            &[("limit", &["3"]), ("chaos", &[]), ("k", &["a", "b"])],
+        );
         assert!(inv.is(&["news"]));
         assert!(inv.flag("chaos"));
         assert!(!inv.flag("list-categories"));
@@ -83,6 +89,9 @@ mod tests {
         assert_eq!(inv.values("none"), [] as [String; 0]);
         assert!(inv.parse::<u32>("k").is_ok());
         let bad = Invocation::new(&["x"], &[("limit", &["many"])]);
-        assert_eq!(bad.parse::<u32>("limit").unwrap_err().class, crate::ErrorClass::Usage);
+        assert_eq!(
+            bad.parse::<u32>("limit").unwrap_err().class,
+            crate::ErrorClass::Usage
+        );
     }
 }

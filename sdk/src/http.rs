@@ -64,7 +64,9 @@ impl Request {
     }
 
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        self.inner.headers.push((name.to_string(), value.to_string()));
+        self.inner
+            .headers
+            .push((name.to_string(), value.to_string()));
         self
     }
 
@@ -81,7 +83,9 @@ impl Request {
 
     /// A form body (`application/x-www-form-urlencoded`).
     pub fn form<'a>(self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
-        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
         self.header("content-type", "application/x-www-form-urlencoded")
             .body(body.into_bytes())
     }
@@ -103,12 +107,16 @@ impl Request {
 
     /// Sends and waits for the response head.
     pub fn send(&self) -> Result<Response, Error> {
-        wit::send(&self.inner).map(Response::new).map_err(transport_error)
+        wit::send(&self.inner)
+            .map(Response::new)
+            .map_err(transport_error)
     }
 
     /// Starts the request in the host and returns at once.
     pub fn start(&self) -> Pending {
-        Pending { inner: Some(wit::start(&self.inner)) }
+        Pending {
+            inner: Some(wit::start(&self.inner)),
+        }
     }
 }
 
@@ -125,11 +133,14 @@ impl Pending {
     }
 }
 
+/// A finished request: the response head and its whole body.
+pub type Fetched = Result<(Response, Vec<u8>), Error>;
+
 /// Runs `requests` with at most `concurrency` in flight; results come back in
 /// input order, each with its body read.
-pub fn send_all(requests: &[Request], concurrency: usize) -> Vec<Result<(Response, Vec<u8>), Error>> {
+pub fn send_all(requests: &[Request], concurrency: usize) -> Vec<Fetched> {
     let concurrency = concurrency.max(1);
-    let mut results: Vec<Option<Result<(Response, Vec<u8>), Error>>> = (0..requests.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Fetched>> = (0..requests.len()).map(|_| None).collect();
     let mut in_flight: Vec<(usize, wit::Pending)> = Vec::new();
     let mut next = 0;
     while next < requests.len() || !in_flight.is_empty() {
@@ -152,7 +163,10 @@ pub fn send_all(requests: &[Request], concurrency: usize) -> Vec<Result<(Respons
             });
         results[index] = Some(result);
     }
-    results.into_iter().map(|r| r.expect("every request finished")).collect()
+    results
+        .into_iter()
+        .map(|r| r.expect("every request finished"))
+        .collect()
 }
 
 /// A response whose head has arrived.
@@ -168,7 +182,12 @@ impl Response {
         let status = inner.status();
         let url = inner.url();
         let headers = inner.headers();
-        Response { inner, status, url, headers }
+        Response {
+            inner,
+            status,
+            url,
+            headers,
+        }
     }
 
     pub fn status(&self) -> u16 {
@@ -216,7 +235,11 @@ impl Response {
     }
 
     /// [`checked_body`](Self::checked_body), then JSON into `T`.
-    pub fn checked_json<T: DeserializeOwned>(self, family: Family, surface: &str) -> Result<T, Error> {
+    pub fn checked_json<T: DeserializeOwned>(
+        self,
+        family: Family,
+        surface: &str,
+    ) -> Result<T, Error> {
         let body = self.checked_body(family, surface)?;
         decode_json(&body, surface)
     }
@@ -225,9 +248,10 @@ impl Response {
 fn transport_error(e: wit::Error) -> Error {
     match e {
         wit::Error::MissingCredential(c) => missing_credential(c),
-        wit::Error::Timeout(m) | wit::Error::Connect(m) | wit::Error::Transport(m) | wit::Error::TooLarge(m) => {
-            Error::network(m)
-        }
+        wit::Error::Timeout(m)
+        | wit::Error::Connect(m)
+        | wit::Error::Transport(m)
+        | wit::Error::TooLarge(m) => Error::network(m),
     }
 }
 
@@ -252,7 +276,9 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8], surface: &str) -> Result<T,
         if path == "." || path.is_empty() {
             Error::parse(format!("failed to parse {surface} response: {inner}"))
         } else {
-            Error::parse(format!("failed to parse {surface} response: at `{path}`: {inner}"))
+            Error::parse(format!(
+                "failed to parse {surface} response: at `{path}`: {inner}"
+            ))
         }
     })
 }
@@ -289,31 +315,43 @@ pub fn check_status(family: Family, surface: &str, status: u16, body: &[u8]) -> 
     }
     let line = status_line(status);
     let detail = error_detail(body);
-    let with_detail = |m: String| if detail.is_empty() { m } else { format!("{m}; {detail}") };
+    let with_detail = |m: String| {
+        if detail.is_empty() {
+            m
+        } else {
+            format!("{m}; {detail}")
+        }
+    };
     let auth_status = status == 401 || status == 403;
     let client_error = (400..500).contains(&status);
     let server_error = (500..600).contains(&status);
     if server_error {
-        return Err(Error::network(with_detail(format!("Kagi {surface} server error: HTTP {line}"))));
+        return Err(Error::network(with_detail(format!(
+            "Kagi {surface} server error: HTTP {line}"
+        ))));
     }
-    let unexpected = || Error::network(with_detail(format!("unexpected Kagi {surface} response status: HTTP {line}")));
+    let unexpected = || {
+        Error::network(with_detail(format!(
+            "unexpected Kagi {surface} response status: HTTP {line}"
+        )))
+    };
     Err(match family {
         Family::SmallWeb => unexpected(),
         Family::ApiJson if auth_status => Error::auth(with_detail(format!(
             "invalid Kagi API token or access is not enabled for {surface}: HTTP {line}; check KAGI_API_TOKEN or run `kagi auth`"
         ))),
-        Family::ApiJson | Family::SearchApi if client_error => {
-            Error::auth(with_detail(format!("Kagi {surface} request rejected: HTTP {line}")))
-        }
+        Family::ApiJson | Family::SearchApi if client_error => Error::auth(with_detail(format!(
+            "Kagi {surface} request rejected: HTTP {line}"
+        ))),
         Family::FreeJson if auth_status => Error::auth(with_detail(format!(
             "Kagi {surface} refused the request (HTTP {line}); this endpoint needs no credentials, so this is likely a server-side restriction"
         ))),
         _ if auth_status => Error::auth(with_detail(format!(
             "invalid or expired Kagi session token for {surface}: HTTP {line}; copy a fresh Session Link and run `kagi auth`"
         ))),
-        Family::SettingsHtml | Family::Session | Family::FreeJson if client_error => {
-            Error::config(with_detail(format!("Kagi {surface} request rejected: HTTP {line}")))
-        }
+        Family::SettingsHtml | Family::Session | Family::FreeJson if client_error => Error::config(
+            with_detail(format!("Kagi {surface} request rejected: HTTP {line}")),
+        ),
         _ => unexpected(),
     })
 }
@@ -350,7 +388,11 @@ pub fn status_line(status: u16) -> String {
         308 => "Permanent Redirect",
         _ => "",
     };
-    if reason.is_empty() { status.to_string() } else { format!("{status} {reason}") }
+    if reason.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status} {reason}")
+    }
 }
 
 /// What an error body says, briefly: Kagi's `error[0].msg`, compact JSON, the
@@ -375,7 +417,11 @@ pub fn error_detail(body: &[u8]) -> String {
 }
 
 pub(crate) fn looks_like_html(text: &str) -> bool {
-    let head: String = text.chars().take(200).collect::<String>().to_ascii_lowercase();
+    let head: String = text
+        .chars()
+        .take(200)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.contains("<!doctype html") || head.contains("<html")
 }
 
@@ -440,16 +486,32 @@ mod tests {
     fn families_map_statuses() {
         let e = check_status(Family::FreeJson, "news", 429, b"slow down").unwrap_err();
         assert_eq!(e.class, crate::ErrorClass::Config);
-        assert_eq!(e.message, "Kagi news request rejected: HTTP 429 Too Many Requests; slow down");
+        assert_eq!(
+            e.message,
+            "Kagi news request rejected: HTTP 429 Too Many Requests; slow down"
+        );
         let e = check_status(Family::FreeJson, "news", 503, b"").unwrap_err();
         assert_eq!(e.class, crate::ErrorClass::Network);
-        assert_eq!(e.message, "Kagi news server error: HTTP 503 Service Unavailable");
+        assert_eq!(
+            e.message,
+            "Kagi news server error: HTTP 503 Service Unavailable"
+        );
         let e = check_status(Family::SmallWeb, "small web", 404, b"").unwrap_err();
         assert_eq!(e.class, crate::ErrorClass::Network);
-        let e = check_status(Family::SearchApi, "Search API", 402, br#"{"error":[{"code":101,"msg":"Insufficient credit"}]}"#)
-            .unwrap_err();
+        let e = check_status(
+            Family::SearchApi,
+            "Search API",
+            402,
+            br#"{"error":[{"code":101,"msg":"Insufficient credit"}]}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.class, crate::ErrorClass::Auth);
-        assert!(e.message.ends_with("HTTP 402 Payment Required; Insufficient credit"), "{}", e.message);
+        assert!(
+            e.message
+                .ends_with("HTTP 402 Payment Required; Insufficient credit"),
+            "{}",
+            e.message
+        );
         let e = check_status(Family::SearchHtml, "search", 429, b"").unwrap_err();
         assert_eq!(e.class, crate::ErrorClass::Network);
         let e = check_status(Family::Session, "assistant", 401, b"").unwrap_err();
@@ -460,7 +522,12 @@ mod tests {
 
     #[test]
     fn details_are_brief() {
-        assert_eq!(error_detail(b"<html><body><p>Rate   limited</p><script>x()</script> Retry later</body></html>"), "Rate limited Retry later");
+        assert_eq!(
+            error_detail(
+                b"<html><body><p>Rate   limited</p><script>x()</script> Retry later</body></html>"
+            ),
+            "Rate limited Retry later"
+        );
         assert_eq!(error_detail(br#"{"b":1,"a":2}"#), r#"{"a":2,"b":1}"#);
         let long = "x".repeat(600);
         assert_eq!(error_detail(long.as_bytes()).len(), 503);
@@ -478,8 +545,14 @@ mod tests {
             #[allow(dead_code)]
             n: u32,
         }
-        let e = decode_json::<Outer>(br#"{"inner":[{"n":1},{"n":"x"}]}"#, "news stories").unwrap_err();
-        assert!(e.message.starts_with("failed to parse news stories response: at `inner[1].n`"), "{}", e.message);
+        let e =
+            decode_json::<Outer>(br#"{"inner":[{"n":1},{"n":"x"}]}"#, "news stories").unwrap_err();
+        assert!(
+            e.message
+                .starts_with("failed to parse news stories response: at `inner[1].n`"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

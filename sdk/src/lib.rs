@@ -68,7 +68,10 @@ pub fn __run<P: Plugin>(
 /// crate's version) followed by the author's TOML.
 #[doc(hidden)]
 pub const fn __manifest_len(package_version: &str, body: &[u8]) -> usize {
-    HEADER_API.len() + kagi_manifest::API_VERSION.len() + HEADER_VERSION.len() + package_version.len()
+    HEADER_API.len()
+        + kagi_manifest::API_VERSION.len()
+        + HEADER_VERSION.len()
+        + package_version.len()
         + HEADER_END.len()
         + body.len()
 }
@@ -111,14 +114,24 @@ const fn copy_into<const N: usize>(out: &mut [u8; N], mut at: usize, bytes: &[u8
 macro_rules! export_plugin {
     ($plugin:ty, $manifest:literal) => {
         const _: () = {
-            const __BODY: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $manifest));
+            const __BODY: &[u8] =
+                include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $manifest));
             const __LEN: usize = $crate::__manifest_len(env!("CARGO_PKG_VERSION"), __BODY);
             #[cfg(target_arch = "wasm32")]
             #[unsafe(link_section = "kagi:manifest")]
             #[used]
-            static __KAGI_MANIFEST: [u8; __LEN] = $crate::__manifest_bytes::<__LEN>(env!("CARGO_PKG_VERSION"), __BODY);
+            static __KAGI_MANIFEST: [u8; __LEN] =
+                $crate::__manifest_bytes::<__LEN>(env!("CARGO_PKG_VERSION"), __BODY);
 
+            // Natively (unit tests, clippy) there is no component to export,
+            // but the plugin still counts as used.
+            #[cfg(not(target_arch = "wasm32"))]
+            const _: fn($crate::Invocation) -> Result<(), $crate::Error> =
+                <$plugin as $crate::Plugin>::run;
+
+            #[cfg(target_arch = "wasm32")]
             struct __KagiExport;
+            #[cfg(target_arch = "wasm32")]
             impl $crate::bindings::exports::kagi::plugin::command::Guest for __KagiExport {
                 fn run(
                     invocation: $crate::bindings::exports::kagi::plugin::command::Invocation,
@@ -126,15 +139,18 @@ macro_rules! export_plugin {
                     $crate::__run::<$plugin>(invocation)
                 }
             }
+            #[cfg(target_arch = "wasm32")]
             $crate::bindings::__export_plugin_world!(__KagiExport);
         };
 
         /// The manifest exactly as the host will read it.
         #[cfg(test)]
         pub fn __kagi_manifest_text() -> String {
-            const __BODY: &[u8] = include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $manifest));
+            const __BODY: &[u8] =
+                include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $manifest));
             const __LEN: usize = $crate::__manifest_len(env!("CARGO_PKG_VERSION"), __BODY);
-            const __BYTES: [u8; __LEN] = $crate::__manifest_bytes::<__LEN>(env!("CARGO_PKG_VERSION"), __BODY);
+            const __BYTES: [u8; __LEN] =
+                $crate::__manifest_bytes::<__LEN>(env!("CARGO_PKG_VERSION"), __BODY);
             String::from_utf8(__BYTES.to_vec()).expect("manifest is UTF-8")
         }
 

@@ -48,11 +48,15 @@ pub struct Progress {
 
 impl Progress {
     pub fn spinner(message: &str) -> Self {
-        Progress { inner: wit::Progress::new(message, None) }
+        Progress {
+            inner: wit::Progress::new(message, None),
+        }
     }
 
     pub fn bar(message: &str, total: u64) -> Self {
-        Progress { inner: wit::Progress::new(message, Some(total)) }
+        Progress {
+            inner: wit::Progress::new(message, Some(total)),
+        }
     }
 
     pub fn set_message(&self, message: &str) {

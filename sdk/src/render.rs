@@ -69,7 +69,11 @@ pub fn csv_field(field: &str) -> String {
 
 /// One CSV row ending in LF.
 pub fn csv_row<S: AsRef<str>>(fields: &[S]) -> String {
-    let mut row = fields.iter().map(|f| csv_field(f.as_ref())).collect::<Vec<_>>().join(",");
+    let mut row = fields
+        .iter()
+        .map(|f| csv_field(f.as_ref()))
+        .collect::<Vec<_>>()
+        .join(",");
     row.push('\n');
     row
 }
@@ -85,7 +89,11 @@ pub fn template(template: &str, values: &[(&str, &str)]) -> String {
 
 /// A Markdown link, with brackets in the text escaped.
 pub fn markdown_link(text: &str, url: &str) -> String {
-    format!("[{}]({})", text.replace('[', "\\[").replace(']', "\\]"), url.replace(' ', "%20"))
+    format!(
+        "[{}]({})",
+        text.replace('[', "\\[").replace(']', "\\]"),
+        url.replace(' ', "%20")
+    )
 }
 
 /// ANSI styling that is a no-op when colour is off.
@@ -98,11 +106,17 @@ impl Style {
     /// Colour when the host allows it (stdout is a terminal, no NO_COLOR) and
     /// the user did not pass `--no-color`.
     pub fn detect(no_color_flag: bool) -> Style {
-        Style { color: !no_color_flag && crate::out::info().color }
+        Style {
+            color: !no_color_flag && crate::out::info().color,
+        }
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.color { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
 
     pub fn bold(&self, text: &str) -> String {
@@ -128,7 +142,9 @@ pub fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        if !line.is_empty() && indent.len() + line.chars().count() + 1 + word.chars().count() > width {
+        if !line.is_empty()
+            && indent.len() + line.chars().count() + 1 + word.chars().count() > width
+        {
             out.push_str(indent);
             out.push_str(&line);
             out.push('\n');
@@ -153,12 +169,21 @@ mod tests {
 
     #[test]
     fn csv_quotes_only_when_needed() {
-        assert_eq!(csv_row(&["a", "b,c", "say \"hi\"", "x\ny"]), "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\n");
+        assert_eq!(
+            csv_row(&["a", "b,c", "say \"hi\"", "x\ny"]),
+            "a,\"b,c\",\"say \"\"hi\"\"\",\"x\ny\"\n"
+        );
     }
 
     #[test]
     fn templates_replace_literally() {
-        assert_eq!(template("{{rank}}. {{title}} {{other}}", &[("rank", "1"), ("title", "T")]), "1. T {{other}}");
+        assert_eq!(
+            template(
+                "{{rank}}. {{title}} {{other}}",
+                &[("rank", "1"), ("title", "T")]
+            ),
+            "1. T {{other}}"
+        );
     }
 
     #[test]
@@ -173,7 +198,11 @@ mod tests {
             y: u8,
             b: u8,
         }
-        let v = sorted(&S { z: 1, a: Inner { y: 2, b: 3 } }).unwrap();
+        let v = sorted(&S {
+            z: 1,
+            a: Inner { y: 2, b: 3 },
+        })
+        .unwrap();
         assert_eq!(v.to_string(), r#"{"a":{"b":3,"y":2},"z":1}"#);
     }
 
@@ -187,6 +216,9 @@ mod tests {
 
     #[test]
     fn wraps_words() {
-        assert_eq!(wrap("one two three four", 14, "  "), "  one two\n  three four\n");
+        assert_eq!(
+            wrap("one two three four", 14, "  "),
+            "  one two\n  three four\n"
+        );
     }
 }

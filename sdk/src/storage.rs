@@ -36,9 +36,11 @@ pub fn list(prefix: &str) -> Result<Vec<String>, Error> {
 pub fn get_json<T: DeserializeOwned>(key: &str) -> Result<Option<T>, Error> {
     match get(key)? {
         None => Ok(None),
-        Some(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| Error::config(format!("local storage `{key}` is corrupt ({e}); delete it to start over"))),
+        Some(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            Error::config(format!(
+                "local storage `{key}` is corrupt ({e}); delete it to start over"
+            ))
+        }),
     }
 }
 
@@ -53,5 +55,7 @@ pub struct Lock {
 
 /// Waits for the lock `name`: use it around read-modify-write of a key.
 pub fn lock(name: &str) -> Result<Lock, Error> {
-    wit::acquire_lock(name).map(|l| Lock { _inner: l }).map_err(storage_error)
+    wit::acquire_lock(name)
+        .map(|l| Lock { _inner: l })
+        .map_err(storage_error)
 }

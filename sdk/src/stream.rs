@@ -55,7 +55,10 @@ fn parse_frame(bytes: &[u8]) -> Option<Frame> {
         return None;
     }
     let (tag, payload) = text.split_once(':')?;
-    Some(Frame { tag: tag.trim().to_string(), payload: payload.to_string() })
+    Some(Frame {
+        tag: tag.trim().to_string(),
+        payload: payload.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -67,10 +70,19 @@ mod tests {
         let mut r = FrameReader::new();
         assert!(r.push(b"hi:{\"v\":1}\0").is_empty());
         let f = r.push(b"\nok:null\0\nnoise\0\n  \0\nnew_message.json:{\"a\":\"b:c\"}");
-        assert_eq!(f, vec![
-            Frame { tag: "hi".into(), payload: "{\"v\":1}".into() },
-            Frame { tag: "ok".into(), payload: "null".into() },
-        ]);
+        assert_eq!(
+            f,
+            vec![
+                Frame {
+                    tag: "hi".into(),
+                    payload: "{\"v\":1}".into()
+                },
+                Frame {
+                    tag: "ok".into(),
+                    payload: "null".into()
+                },
+            ]
+        );
         assert_eq!(r.finish().unwrap().payload, "{\"a\":\"b:c\"}");
         assert_eq!(frames(b"a:1\0\nb:2\0\n").len(), 2);
     }

@@ -24,19 +24,28 @@ fn smallweb(env: &Env) -> crate::support::Run {
 fn the_second_run_loads_compiled_code_instead_of_compiling() {
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
     let first = smallweb(&env);
-    assert!(first.stderr.contains("kagi[debug]: plugin news: compiling"), "{}", first.stderr);
+    assert!(
+        first.stderr.contains("kagi[debug]: plugin news: compiling"),
+        "{}",
+        first.stderr
+    );
     let files = entries(&env);
     assert_eq!(files.len(), 1, "one cache entry: {files:?}");
     let modified = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
 
     let second = smallweb(&env);
     assert!(
-        second.stderr.contains("kagi[debug]: plugin news: loaded compiled code from the cache"),
+        second
+            .stderr
+            .contains("kagi[debug]: plugin news: loaded compiled code from the cache"),
         "{}",
         second.stderr
     );
     assert!(!second.stderr.contains("compiling"), "{}", second.stderr);
-    assert_eq!(std::fs::metadata(&files[0]).unwrap().modified().unwrap(), modified);
+    assert_eq!(
+        std::fs::metadata(&files[0]).unwrap().modified().unwrap(),
+        modified
+    );
 }
 
 #[test]
@@ -50,16 +59,33 @@ fn a_corrupt_cache_entry_is_discarded_and_rebuilt() {
     std::fs::write(&file, &bytes).unwrap();
 
     let run = smallweb(&env);
-    assert!(run.stderr.contains("plugin news: corrupt cache entry discarded"), "{}", run.stderr);
-    assert!(run.stderr.contains("plugin news: compiling"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("plugin news: corrupt cache entry discarded"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("plugin news: compiling"),
+        "{}",
+        run.stderr
+    );
     let run = smallweb(&env);
-    assert!(run.stderr.contains("loaded compiled code from the cache"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("loaded compiled code from the cache"),
+        "{}",
+        run.stderr
+    );
 
     // Garbage and an empty file are handled the same way.
     for junk in [b"not a cache entry".to_vec(), Vec::new()] {
         std::fs::write(&file, junk).unwrap();
         let run = smallweb(&env);
-        assert!(run.stderr.contains("corrupt cache entry discarded"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("corrupt cache entry discarded"),
+            "{}",
+            run.stderr
+        );
     }
 }
 
@@ -77,8 +103,17 @@ fn a_stale_entry_with_a_valid_checksum_is_rebuilt() {
     entry.extend_from_slice(&payload);
     std::fs::write(&file, entry).unwrap();
     let run = smallweb(&env);
-    assert!(run.stderr.contains("plugin news: stale cache entry discarded"), "{}", run.stderr);
-    assert!(run.stderr.contains("plugin news: compiling"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("plugin news: stale cache entry discarded"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("plugin news: compiling"),
+        "{}",
+        run.stderr
+    );
 }
 
 mod sha2_for_tests {

@@ -5,8 +5,15 @@ use crate::support::Env;
 
 /// Help and usage paths must not compile or instantiate any wasm.
 fn assert_no_wasm(env: &Env, run: &crate::support::Run) {
-    assert!(!run.stderr.contains("kagi[debug]: plugin"), "a plugin was loaded:\n{}", run.stderr);
-    assert!(!env.cache_dir.exists(), "the compiled-code cache was touched");
+    assert!(
+        !run.stderr.contains("kagi[debug]: plugin"),
+        "a plugin was loaded:\n{}",
+        run.stderr
+    );
+    assert!(
+        !env.cache_dir.exists(),
+        "the compiled-code cache was touched"
+    );
 }
 
 fn quiet_env() -> Env {
@@ -32,14 +39,35 @@ fn version_and_help_list_plugin_commands() {
 
     let run = env.run(&["--help"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for command in ["news", "smallweb", "plugin", "--profile", "--generate-completion"] {
-        assert!(run.stdout.contains(command), "--help lacks {command}:\n{}", run.stdout);
+    for command in [
+        "news",
+        "smallweb",
+        "plugin",
+        "--profile",
+        "--generate-completion",
+    ] {
+        assert!(
+            run.stdout.contains(command),
+            "--help lacks {command}:\n{}",
+            run.stdout
+        );
     }
 
     let run = env.run(&["news", "--help"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    for flag in ["--category", "--limit", "--filter-preset", "--filter-mode", "--list-categories", "--profile"] {
-        assert!(run.stdout.contains(flag), "news --help lacks {flag}:\n{}", run.stdout);
+    for flag in [
+        "--category",
+        "--limit",
+        "--filter-preset",
+        "--filter-mode",
+        "--list-categories",
+        "--profile",
+    ] {
+        assert!(
+            run.stdout.contains(flag),
+            "news --help lacks {flag}:\n{}",
+            run.stdout
+        );
     }
     assert_no_wasm(&env, &run);
 }
@@ -49,16 +77,29 @@ fn usage_errors_exit_2_without_running_a_plugin() {
     let env = quiet_env();
     let cases: &[(&[&str], &str)] = &[
         (&["news", "--bogus"], "unexpected argument '--bogus'"),
-        (&["news", "--limit", "many"], "invalid value 'many' for '--limit"),
-        (&["news", "--chaos", "--list-categories"], "cannot be used with"),
-        (&["news", "--filter-mode", "smudge"], "invalid value 'smudge'"),
+        (
+            &["news", "--limit", "many"],
+            "invalid value 'many' for '--limit",
+        ),
+        (
+            &["news", "--chaos", "--list-categories"],
+            "cannot be used with",
+        ),
+        (
+            &["news", "--filter-mode", "smudge"],
+            "invalid value 'smudge'",
+        ),
         (&["nonsense"], "unrecognized subcommand 'nonsense'"),
     ];
     for (args, expected) in cases {
         let run = env.run(args);
         assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
         assert_eq!(run.stdout, "");
-        assert!(run.stderr.contains(expected), "{args:?}: stderr lacks {expected:?}:\n{}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{args:?}: stderr lacks {expected:?}:\n{}",
+            run.stderr
+        );
     }
     assert_no_wasm(&env, &env.run(&["--profile", "work"]));
 }
@@ -75,5 +116,8 @@ fn completions_cover_every_plugin_command() {
         assert_no_wasm(&env, &run);
     }
     let run = env.run(&["--generate-completion", "bash", "news"]);
-    run.fails_with(1, "configuration error: --generate-completion cannot be used with a command");
+    run.fails_with(
+        1,
+        "configuration error: --generate-completion cannot be used with a command",
+    );
 }

@@ -35,7 +35,12 @@ impl Env {
     pub fn with_mock(mock: MockServer) -> Env {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("work")).unwrap();
-        Env { mock, dir, cache_dir: shared_cache(), vars: Vec::new() }
+        Env {
+            mock,
+            dir,
+            cache_dir: shared_cache(),
+            vars: Vec::new(),
+        }
     }
 
     /// Uses a private compiled-code cache.
@@ -88,19 +93,6 @@ impl Env {
     pub fn run(&self, args: &[&str]) -> Run {
         Run::from(self.command(args).output().expect("kagi runs"))
     }
-
-    pub fn run_with_stdin(&self, args: &[&str], stdin: &str) -> Run {
-        use std::io::Write;
-        let mut child = self
-            .command(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-        Run::from(child.wait_with_output().unwrap())
-    }
 }
 
 /// The outcome of one run.
@@ -124,20 +116,37 @@ impl From<Output> for Run {
 impl Run {
     /// Asserts success and returns stdout as JSON.
     pub fn json(&self) -> serde_json::Value {
-        assert_eq!(self.code, 0, "expected success; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+        assert_eq!(
+            self.code, 0,
+            "expected success; stderr:\n{}\nstdout:\n{}",
+            self.stderr, self.stdout
+        );
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 
     /// Asserts the exit code and that stderr is exactly one line.
     pub fn fails_with(&self, code: i32, stderr_line: &str) {
-        assert_eq!(self.code, code, "exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
+        assert_eq!(
+            self.code, code,
+            "exit code; stderr:\n{}\nstdout:\n{}",
+            self.stderr, self.stdout
+        );
         assert_eq!(self.stderr.trim_end(), stderr_line, "stderr");
         assert_eq!(self.stdout, "", "stdout must be empty on failure");
     }
 
     /// Asserts the exit code and that stderr starts with `prefix`.
     pub fn fails_starting(&self, code: i32, prefix: &str) {
-        assert_eq!(self.code, code, "exit code; stderr:\n{}\nstdout:\n{}", self.stderr, self.stdout);
-        assert!(self.stderr.starts_with(prefix), "stderr should start with {prefix:?}:\n{}", self.stderr);
+        assert_eq!(
+            self.code, code,
+            "exit code; stderr:\n{}\nstdout:\n{}",
+            self.stderr, self.stdout
+        );
+        assert!(
+            self.stderr.starts_with(prefix),
+            "stderr should start with {prefix:?}:\n{}",
+            self.stderr
+        );
     }
 }

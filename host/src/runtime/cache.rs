@@ -36,17 +36,26 @@ pub struct CodeCache {
 
 impl CodeCache {
     pub fn new(cache_dir: &Path) -> CodeCache {
-        CodeCache { dir: cache_dir.join("compiled") }
+        CodeCache {
+            dir: cache_dir.join("compiled"),
+        }
     }
 
     /// The file for a component under this engine.
     pub fn entry_path(&self, engine: &Engine, component_sha256: &str) -> PathBuf {
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         engine.precompile_compatibility_hash().hash(&mut hasher);
-        self.dir.join(format!("{component_sha256}-{:016x}.bin", hasher.finish()))
+        self.dir
+            .join(format!("{component_sha256}-{:016x}.bin", hasher.finish()))
     }
 
-    pub fn load(&self, engine: &Engine, plugin: &str, wasm: &[u8], sha256: &str) -> wasmtime::Result<(Component, Outcome)> {
+    pub fn load(
+        &self,
+        engine: &Engine,
+        plugin: &str,
+        wasm: &[u8],
+        sha256: &str,
+    ) -> wasmtime::Result<(Component, Outcome)> {
         let path = self.entry_path(engine, sha256);
         let mut outcome = Outcome::Compiled;
         if let Ok(bytes) = fs::read(&path) {
@@ -57,10 +66,14 @@ impl CodeCache {
                     // configuration itself and errors on a mismatch.
                     match unsafe { Component::deserialize(engine, payload) } {
                         Ok(component) => {
-                            log::debug(&format!("plugin {plugin}: loaded compiled code from the cache"));
+                            log::debug(&format!(
+                                "plugin {plugin}: loaded compiled code from the cache"
+                            ));
                             return Ok((component, Outcome::Hit));
                         }
-                        Err(e) => log::debug(&format!("plugin {plugin}: stale cache entry discarded ({e})")),
+                        Err(e) => log::debug(&format!(
+                            "plugin {plugin}: stale cache entry discarded ({e})"
+                        )),
                     }
                 }
                 None => log::debug(&format!("plugin {plugin}: corrupt cache entry discarded")),
@@ -72,7 +85,9 @@ impl CodeCache {
         let component = Component::new(engine, wasm)?;
         if let Err(e) = self.store(&path, &component) {
             // A read-only cache costs speed, not correctness.
-            log::debug(&format!("plugin {plugin}: could not write the cache entry: {e}"));
+            log::debug(&format!(
+                "plugin {plugin}: could not write the cache entry: {e}"
+            ));
         }
         Ok((component, outcome))
     }

@@ -99,7 +99,11 @@ impl HostState {
             http::Target::Url(raw) => {
                 let mut url = match url::Url::parse(raw) {
                     Ok(url) => url,
-                    Err(e) => return Ok(Err(http::Error::Transport(format!("invalid URL `{raw}`: {e}")))),
+                    Err(e) => {
+                        return Ok(Err(http::Error::Transport(format!(
+                            "invalid URL `{raw}`: {e}"
+                        ))));
+                    }
                 };
                 self.grants
                     .check_url(&url, request.credential.is_some())
@@ -128,7 +132,10 @@ impl HostState {
         log::debug(&format!(
             "plugin {}: {method} {url}{}",
             self.grants.plugin,
-            credential.as_ref().map(|(k, _)| format!(" (with the {k:?} credential)")).unwrap_or_default()
+            credential
+                .as_ref()
+                .map(|(k, _)| format!(" (with the {k:?} credential)"))
+                .unwrap_or_default()
         ));
         Ok(Ok(Outgoing {
             method,
@@ -143,7 +150,10 @@ impl HostState {
     }
 
     fn response_resource(&mut self, incoming: Incoming) -> WResult<Resource<ResponseHandle>> {
-        log::debug(&format!("plugin {}: HTTP {} from {}", self.grants.plugin, incoming.status, incoming.url));
+        log::debug(&format!(
+            "plugin {}: HTTP {} from {}",
+            self.grants.plugin, incoming.status, incoming.url
+        ));
         Ok(self.table().push(ResponseHandle {
             status: incoming.status,
             headers: incoming.headers,
@@ -152,7 +162,10 @@ impl HostState {
         })?)
     }
 
-    fn spawn(&mut self, outgoing: Outgoing) -> WResult<tokio::task::JoinHandle<Result<Incoming, NetError>>> {
+    fn spawn(
+        &mut self,
+        outgoing: Outgoing,
+    ) -> WResult<tokio::task::JoinHandle<Result<Incoming, NetError>>> {
         let net = self.ctx.net().map_err(Stop::Host)?;
         let done = self.pending_done.clone();
         Ok(self.ctx.rt.spawn(async move {
@@ -170,7 +183,11 @@ impl credentials::Host for HostState {
         let declared_session = self.grants.credentials.contains(&Kind::Session);
         let declared_api = self.grants.credentials.contains(&Kind::Api);
         if !declared_session && !declared_api {
-            return Ok(credentials::Configured { session: false, api: false, preferred: types::Credential::Session });
+            return Ok(credentials::Configured {
+                session: false,
+                api: false,
+                preferred: types::Credential::Session,
+            });
         }
         let creds = self.ctx.credentials().map_err(Stop::Host)?;
         Ok(credentials::Configured {
@@ -182,7 +199,10 @@ impl credentials::Host for HostState {
 }
 
 impl http::Host for HostState {
-    fn send(&mut self, request: http::Request) -> WResult<Result<Resource<ResponseHandle>, http::Error>> {
+    fn send(
+        &mut self,
+        request: http::Request,
+    ) -> WResult<Result<Resource<ResponseHandle>, http::Error>> {
         let outgoing = match self.prepare(request)? {
             Ok(o) => o,
             Err(e) => return Ok(Err(e)),
@@ -239,7 +259,10 @@ impl http::HostResponse for HostState {
         Ok(self.table().get(&r)?.url.clone())
     }
 
-    fn next_chunk(&mut self, r: Resource<ResponseHandle>) -> WResult<Result<Option<Vec<u8>>, http::Error>> {
+    fn next_chunk(
+        &mut self,
+        r: Resource<ResponseHandle>,
+    ) -> WResult<Result<Option<Vec<u8>>, http::Error>> {
         let ctx = self.ctx.clone();
         let deadline = self.deadline;
         let handle = self.table().get_mut(&r)?;
@@ -264,21 +287,28 @@ impl http::HostPending for HostState {
         Ok(self.table().get(&r)?.is_ready())
     }
 
-    fn wait(&mut self, r: Resource<PendingHandle>) -> WResult<Result<Resource<ResponseHandle>, http::Error>> {
+    fn wait(
+        &mut self,
+        r: Resource<PendingHandle>,
+    ) -> WResult<Result<Resource<ResponseHandle>, http::Error>> {
         let ctx = self.ctx.clone();
         let deadline = self.deadline;
         let task = match std::mem::replace(self.table().get_mut(&r)?, PendingHandle::Taken) {
             PendingHandle::Running(task) => task,
             PendingHandle::Failed(e) => return Ok(Err(e)),
             PendingHandle::Taken => {
-                return Ok(Err(http::Error::Transport("this request was already waited for".into())));
+                return Ok(Err(http::Error::Transport(
+                    "this request was already waited for".into(),
+                )));
             }
         };
         let joined = block_on_deadline(&ctx, deadline, task)?;
         match joined {
             Ok(Ok(incoming)) => Ok(Ok(self.response_resource(incoming)?)),
             Ok(Err(e)) => Ok(Err(net_error(e))),
-            Err(e) => Ok(Err(http::Error::Transport(format!("request task failed: {e}")))),
+            Err(e) => Ok(Err(http::Error::Transport(format!(
+                "request task failed: {e}"
+            )))),
         }
     }
 
@@ -313,7 +343,10 @@ impl terminal::Host for HostState {
 
     fn sleep_ms(&mut self, ms: u64) -> WResult<()> {
         let duration = std::time::Duration::from_millis(ms);
-        block_on_deadline(&self.ctx, self.deadline, tokio::time::sleep(duration))?;
+        // The timer must be created inside the runtime, hence the async block.
+        block_on_deadline(&self.ctx, self.deadline, async move {
+            tokio::time::sleep(duration).await
+        })?;
         Ok(())
     }
 }
@@ -360,7 +393,10 @@ impl stdin::Host for HostState {
         self.grants.check_stdin().map_err(Stop::Host)?;
         let read = self.ctx.rt.spawn_blocking(|| {
             let mut bytes = Vec::new();
-            std::io::stdin().lock().read_to_end(&mut bytes).map(|_| bytes)
+            std::io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map(|_| bytes)
         });
         let ctx = Arc::clone(&self.ctx);
         Ok(match block_on_deadline(&ctx, self.deadline, read)? {
@@ -374,7 +410,10 @@ impl stdin::Host for HostState {
         self.grants.check_stdin().map_err(Stop::Host)?;
         let read = self.ctx.rt.spawn_blocking(|| {
             let mut line = String::new();
-            std::io::stdin().lock().read_line(&mut line).map(|n| (n, line))
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map(|n| (n, line))
         });
         let ctx = Arc::clone(&self.ctx);
         Ok(match block_on_deadline(&ctx, self.deadline, read)? {

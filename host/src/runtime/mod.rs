@@ -119,7 +119,9 @@ impl HostContext {
 
     /// The credentials, loaded on first use.
     pub fn credentials(&self) -> Result<crate::auth::Credentials> {
-        self.credentials.get_or_init(|| (self.load_credentials)()).clone()
+        self.credentials
+            .get_or_init(|| (self.load_credentials)())
+            .clone()
     }
 }
 
@@ -138,7 +140,10 @@ pub struct HostState {
 
 impl WasiView for HostState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -154,7 +159,12 @@ struct MemoryLimiter {
 }
 
 impl ResourceLimiter for MemoryLimiter {
-    fn memory_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn memory_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         if desired > self.max {
             self.hit = true;
             return Err(wasmtime::Error::msg("memory limit reached"));
@@ -162,7 +172,12 @@ impl ResourceLimiter for MemoryLimiter {
         Ok(true)
     }
 
-    fn table_growing(&mut self, _current: usize, desired: usize, _maximum: Option<usize>) -> wasmtime::Result<bool> {
+    fn table_growing(
+        &mut self,
+        _current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
         Ok(desired <= 1_000_000)
     }
 }
@@ -183,21 +198,32 @@ impl Runtime {
             .parallel_compilation(true);
         let engine = Engine::new(&config)
             .map_err(|e| Error::Config(format!("cannot start the WebAssembly engine: {e}")))?;
-        Ok(Runtime { engine, cache: cache::CodeCache::new(cache_dir) })
+        Ok(Runtime {
+            engine,
+            cache: cache::CodeCache::new(cache_dir),
+        })
     }
 
     /// Compiles or loads a plugin's component. Exposed for tests and benchmarks.
     pub fn load(&self, entry: &PluginEntry) -> Result<(wasmtime::component::Component, Outcome)> {
         let name = entry.name().to_string();
         let wasm = entry.wasm()?;
-        self.cache.load(&self.engine, &name, &wasm, &entry.sha256).map_err(|e| Error::PluginDenied {
-            plugin: name,
-            reason: format!("is not a valid component: {e}"),
-        })
+        self.cache
+            .load(&self.engine, &name, &wasm, &entry.sha256)
+            .map_err(|e| Error::PluginDenied {
+                plugin: name,
+                reason: format!("is not a valid component: {e}"),
+            })
     }
 
     /// Runs one command of a plugin.
-    pub fn run(&self, entry: &PluginEntry, grants: Grants, parsed: &Parsed, ctx: Arc<HostContext>) -> Result<()> {
+    pub fn run(
+        &self,
+        entry: &PluginEntry,
+        grants: Grants,
+        parsed: &Parsed,
+        ctx: Arc<HostContext>,
+    ) -> Result<()> {
         let name = entry.name().to_string();
         if !kagi_manifest::api_compatible(&entry.manifest.api, kagi_manifest::API_VERSION) {
             return Err(Error::PluginDenied {
@@ -220,7 +246,10 @@ impl Runtime {
         let mut linker: Linker<HostState> = Linker::new(&self.engine);
         let link = |linker: &mut Linker<HostState>| -> wasmtime::Result<()> {
             wasi::add_to_linker(linker)?;
-            bindings::Plugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(linker, |s| s)
+            bindings::Plugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
+                linker,
+                |s| s,
+            )
         };
         link(&mut linker).map_err(|e| Error::PluginFailed {
             plugin: name.clone(),
@@ -234,7 +263,10 @@ impl Runtime {
         let state = HostState {
             wasi: wasi::context(&output),
             table: ResourceTable::new(),
-            limiter: MemoryLimiter { max: limits.memory_bytes as usize, hit: false },
+            limiter: MemoryLimiter {
+                max: limits.memory_bytes as usize,
+                hit: false,
+            },
             store: crate::storage::Store::new(&ctx.data_dir, &name),
             grants,
             ctx,
@@ -253,7 +285,9 @@ impl Runtime {
         if let Some(timeout) = limits.timeout {
             let engine = self.engine.clone();
             std::thread::spawn(move || {
-                if cancelled.recv_timeout(timeout) == Err(std::sync::mpsc::RecvTimeoutError::Timeout) {
+                if cancelled.recv_timeout(timeout)
+                    == Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+                {
                     engine.increment_epoch();
                 }
             });
@@ -265,15 +299,25 @@ impl Runtime {
             args: parsed
                 .args
                 .iter()
-                .map(|(n, v)| bindings::exports::kagi::plugin::command::Arg { name: n.clone(), values: v.clone() })
+                .map(|(n, v)| bindings::exports::kagi::plugin::command::Arg {
+                    name: n.clone(),
+                    values: v.clone(),
+                })
                 .collect(),
         };
-        let result = bindings::Plugin::instantiate(&mut store, &component, &linker)
-            .and_then(|plugin| plugin.kagi_plugin_command().call_run(&mut store, &invocation));
+        let result =
+            bindings::Plugin::instantiate(&mut store, &component, &linker).and_then(|plugin| {
+                plugin
+                    .kagi_plugin_command()
+                    .call_run(&mut store, &invocation)
+            });
         drop(cancel);
         let memory_hit = store.data().limiter.hit;
         let fuel_left = store.get_fuel().unwrap_or(0);
-        log::debug(&format!("plugin {name}: used {} instructions of fuel", limits.fuel.saturating_sub(fuel_left)));
+        log::debug(&format!(
+            "plugin {name}: used {} instructions of fuel",
+            limits.fuel.saturating_sub(fuel_left)
+        ));
         match result {
             Ok(Ok(())) => Ok(()),
             Ok(Err(e)) => Err(command_error(&name, e, &output)),
@@ -282,7 +326,11 @@ impl Runtime {
     }
 }
 
-fn command_error(plugin: &str, e: bindings::exports::kagi::plugin::command::Error, output: &Output) -> Error {
+fn command_error(
+    plugin: &str,
+    e: bindings::exports::kagi::plugin::command::Error,
+    output: &Output,
+) -> Error {
     use bindings::exports::kagi::plugin::command::Error as E;
     match e {
         E::Usage(m) => Error::Usage(m),
@@ -316,11 +364,19 @@ fn trap_error(
             Stop::Host(error) => Err(error.clone()),
             Stop::OutputClosed => Ok(()),
             Stop::TimedOut => Err(failed(time_limit(limits))),
-            Stop::OutputLimit(n) => Err(failed(format!("exceeded the output limit of {} MiB", n / (1024 * 1024)))),
+            Stop::OutputLimit(n) => Err(failed(format!(
+                "exceeded the output limit of {} MiB",
+                n / (1024 * 1024)
+            ))),
         };
     }
     if let Some(exit) = e.downcast_ref::<wasmtime_wasi::I32Exit>() {
-        return if exit.0 == 0 { Ok(()) } else { Err(failed(format!("exited with status {}", exit.0))) };
+        // WASI 0.2 only carries success or failure, not the plugin's number.
+        return if exit.0 == 0 {
+            Ok(())
+        } else {
+            Err(failed("exited with a failure status".to_string()))
+        };
     }
     if memory_hit {
         return Err(failed(format!(
@@ -335,7 +391,9 @@ fn trap_error(
         ),
         Some(Trap::Interrupt) => time_limit(limits),
         Some(Trap::StackOverflow) => "overflowed its stack (runaway recursion)".to_string(),
-        Some(Trap::UnreachableCodeReached) if output.stderr_tail().contains("panicked") => "panicked".to_string(),
+        Some(Trap::UnreachableCodeReached) if output.stderr_tail().contains("panicked") => {
+            "panicked".to_string()
+        }
         Some(trap) => format!("crashed: {trap}"),
         None => format!("failed: {e}"),
     };

@@ -25,7 +25,9 @@ impl HasData for HasIo {
 /// Adds the allowed WASI interfaces.
 pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
     use wasmtime_wasi::p2::bindings::sync::io;
-    wasmtime_wasi::p2::bindings::sync::io::error::add_to_linker::<HostState, HasIo>(l, |t| t.ctx().table)?;
+    wasmtime_wasi::p2::bindings::sync::io::error::add_to_linker::<HostState, HasIo>(l, |t| {
+        t.ctx().table
+    })?;
     io::poll::add_to_linker::<HostState, HasIo>(l, |t| t.ctx().table)?;
     io::streams::add_to_linker::<HostState, HasIo>(l, |t| t.ctx().table)?;
     clocks::wall_clock::add_to_linker::<HostState, WasiClocks>(l, HostState::clocks)?;
@@ -50,8 +52,14 @@ pub fn add_to_linker(l: &mut Linker<HostState>) -> wasmtime::Result<()> {
 /// stderr through `output`.
 pub fn context(output: &Output) -> WasiCtx {
     WasiCtxBuilder::new()
-        .stdout(PluginStdio { output: output.clone(), channel: Channel::Stdout })
-        .stderr(PluginStdio { output: output.clone(), channel: Channel::Stderr })
+        .stdout(PluginStdio {
+            output: output.clone(),
+            channel: Channel::Stdout,
+        })
+        .stderr(PluginStdio {
+            output: output.clone(),
+            channel: Channel::Stderr,
+        })
         .build()
 }
 
@@ -103,7 +111,11 @@ impl OutputStream for PluginStdio {
 }
 
 impl tokio::io::AsyncWrite for PluginStdio {
-    fn poll_write(self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<std::io::Result<usize>> {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
         Poll::Ready(
             self.write(buf)
                 .map(|_| buf.len())

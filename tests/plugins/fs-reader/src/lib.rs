@@ -6,7 +6,8 @@ struct FsReader;
 
 impl Plugin for FsReader {
     fn run(_: Invocation) -> Result<(), Error> {
-        let text = std::fs::read_to_string("/etc/passwd").map_err(|e| Error::config(e.to_string()))?;
+        let text =
+            std::fs::read_to_string("/etc/passwd").map_err(|e| Error::config(e.to_string()))?;
         out::println(&text);
         Ok(())
     }

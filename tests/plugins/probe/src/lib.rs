@@ -13,7 +13,9 @@ impl Plugin for Probe {
             "env" => {
                 let env: Vec<String> = std::env::vars().map(|(k, _)| k).collect();
                 let args: Vec<String> = std::env::args().collect();
-                let cwd = std::env::current_dir().map(|p| p.display().to_string()).ok();
+                let cwd = std::env::current_dir()
+                    .map(|p| p.display().to_string())
+                    .ok();
                 let report = serde_json::json!({ "env": env, "args": args, "cwd": cwd });
                 out::println(&report.to_string());
             }
@@ -54,19 +56,26 @@ impl Plugin for Probe {
             "exit" => std::process::exit(7),
             "session" => {
                 // The manifest declares only `api`.
-                Request::get(Service::Kagi, "/html/search").credential(Credential::Session).send()?;
+                Request::get(Service::Kagi, "/html/search")
+                    .credential(Credential::Session)
+                    .send()?;
             }
             "api" => {
-                let mut response = Request::get(Service::Kagi, &arg).credential(Credential::Api).send()?;
+                let mut response = Request::get(Service::Kagi, &arg)
+                    .credential(Credential::Api)
+                    .send()?;
                 let body = response.text()?;
-                let headers: Vec<String> = response.headers().iter().map(|(k, _)| k.clone()).collect();
+                let headers: Vec<String> =
+                    response.headers().iter().map(|(k, _)| k.clone()).collect();
                 out::println(&serde_json::json!({"status": response.status(), "url": response.url(), "headers": headers, "body": body}).to_string());
             }
             "other-host" => {
                 Request::url(Method::Get, &arg).send()?;
             }
             "redirect" => {
-                let mut response = Request::get(Service::Kagi, &arg).credential(Credential::Api).send()?;
+                let mut response = Request::get(Service::Kagi, &arg)
+                    .credential(Credential::Api)
+                    .send()?;
                 out::println(&format!("{} {}", response.status(), response.text()?));
             }
             "internal" => return Err(Error::internal("something impossible happened")),
