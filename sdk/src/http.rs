@@ -344,7 +344,7 @@ pub fn check_status(family: Family, surface: &str, status: u16, body: &[u8]) -> 
             "Kagi {surface} request rejected: HTTP {line}"
         ))),
         Family::FreeJson if auth_status => Error::auth(with_detail(format!(
-            "Kagi {surface} refused the request (HTTP {line}); this endpoint needs no credentials, so this is likely a server-side restriction"
+            "authentication is not supported for public Kagi {surface} endpoints, yet the server asked for it: HTTP {line}"
         ))),
         _ if auth_status => Error::auth(with_detail(format!(
             "invalid or expired Kagi session token for {surface}: HTTP {line}; copy a fresh Session Link and run `kagi auth`"
@@ -471,6 +471,20 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     }
 }
 
+/// Percent-encodes one path segment (an id from upstream) so it cannot
+/// change the path it is put into.
+pub fn path_segment(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for byte in raw.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
 /// Kagi's marketing page, served with 200 to a logged-out session.
 pub fn is_logged_out_page(body: &str) -> bool {
     body.contains("<title>Kagi Search - A Premium Search Engine</title>")
@@ -553,6 +567,14 @@ mod tests {
             "{}",
             e.message
         );
+    }
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(path_segment("batch-1"), "batch-1");
+        assert_eq!(path_segment("0b6e_7.x~"), "0b6e_7.x~");
+        assert_eq!(path_segment("a/b?c d"), "a%2Fb%3Fc%20d");
+        assert_eq!(path_segment("é"), "%C3%A9");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use crate::model::{
     StoriesResponse,
 };
 use kagi_plugin_sdk::Error;
-use kagi_plugin_sdk::http::{Family, Request, Service};
+use kagi_plugin_sdk::http::{Family, Request, Service, path_segment};
 
 /// Surfaces named in error messages ("failed to parse news stories response").
 pub const LATEST: &str = "news latest batch";
@@ -93,20 +93,6 @@ pub fn chaos(batch_id: &str, lang: &str) -> Result<Chaos, Error> {
         .checked_json(Family::FreeJson, CHAOS)
 }
 
-/// Percent-encodes an upstream id for use as one path segment, so an odd id
-/// cannot change the route.
-pub fn path_segment(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for byte in raw.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
-            out.push(byte as char);
-        } else {
-            out.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,14 +100,6 @@ mod tests {
     // The SDK's Request exposes no accessors, so these read its Debug form.
     fn describe(request: &Request) -> String {
         format!("{request:?}")
-    }
-
-    #[test]
-    fn segments_are_encoded() {
-        assert_eq!(path_segment("batch-1"), "batch-1");
-        assert_eq!(path_segment("0b6e_7.x~"), "0b6e_7.x~");
-        assert_eq!(path_segment("a/b?c d"), "a%2Fb%3Fc%20d");
-        assert_eq!(path_segment("é"), "%C3%A9");
     }
 
     #[test]
