@@ -9,6 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+#[allow(dead_code)] // only part of it is needed here
 #[path = "src/wasm_manifest.rs"]
 mod wasm_manifest;
 
@@ -27,7 +28,9 @@ fn main() {
     );
 
     let first_party = crate_dirs(&root.join("plugins"));
-    let test_plugins = crate_dirs(&root.join("tests/plugins"));
+    // Built too, but not embedded: the test plugins and the SDK's example.
+    let mut test_plugins = crate_dirs(&root.join("tests/plugins"));
+    test_plugins.push(root.join("sdk/example"));
     let target_dir = env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .map(|d| if d.is_absolute() { d } else { root.join(d) })

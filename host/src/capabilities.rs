@@ -9,7 +9,8 @@ use crate::error::{Error, Result};
 use crate::net::{Bases, HostCheck, Service};
 use kagi_manifest::{Credential, Manifest};
 use serde::Deserialize;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,6 +86,9 @@ pub struct Limits {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Policy {
+    /// `false` forbids installing or running third-party plugins.
+    #[serde(default)]
+    pub allow_third_party: Option<bool>,
     #[serde(default)]
     pub forbid_credentials: Vec<Credential>,
     /// When set, absolute-URL hosts must be in this list.
@@ -130,16 +134,71 @@ impl Policy {
     }
 }
 
-/// What one plugin is granted for this run.
-#[derive(Debug, Clone)]
-pub struct Grants {
-    pub plugin: String,
-    pub services: HashSet<Service>,
-    pub hosts: Vec<String>,
-    pub credentials: HashSet<Kind>,
-    pub storage: bool,
-    pub stdin: bool,
-    pub limits: Limits,
+/// One thing a manifest can ask for, named the way users grant it:
+/// `service:kagi`, `host:example.com`, `credential:api`, `storage`, `stdin`,
+/// `limits` (more memory, time or CPU than the defaults).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Capability {
+    Service(Service),
+    Host(String),
+    Credential(Kind),
+    Storage,
+    Stdin,
+    Limits,
+}
+
+impl Capability {
+    pub fn parse(text: &str) -> std::result::Result<Capability, String> {
+        let text = text.trim();
+        let parsed = match text.split_once(':') {
+            Some(("service", "kagi")) => Capability::Service(Service::Kagi),
+            Some(("service", "news")) => Capability::Service(Service::News),
+            Some(("service", "translate")) => Capability::Service(Service::Translate),
+            Some(("host", host)) if !host.is_empty() => Capability::Host(host.to_ascii_lowercase()),
+            Some(("credential", "session")) => Capability::Credential(Kind::Session),
+            Some(("credential", "api")) => Capability::Credential(Kind::Api),
+            None if text == "storage" => Capability::Storage,
+            None if text == "stdin" => Capability::Stdin,
+            None if text == "limits" => Capability::Limits,
+            _ => {
+                return Err(format!(
+                    "unknown capability `{text}`; use service:kagi|news|translate, host:NAME, credential:session|api, storage, stdin or limits"
+                ));
+            }
+        };
+        Ok(parsed)
+    }
+
+    /// What granting it allows, for people deciding.
+    pub fn describe(&self) -> String {
+        match self {
+            Capability::Service(s) => format!("talk to Kagi's `{}` service", s.name()),
+            Capability::Host(h) => format!("reach https://{h} directly (never with your credentials)"),
+            Capability::Credential(Kind::Session) => {
+                "have your Kagi session attached to its requests to Kagi (it never sees the token)".into()
+            }
+            Capability::Credential(Kind::Api) => {
+                "have your API token attached to its requests to Kagi (it never sees the token; API calls cost credit)".into()
+            }
+            Capability::Storage => "keep its own files in kagi's data directory".into(),
+            Capability::Stdin => "read what you pipe into kagi".into(),
+            Capability::Limits => "use more memory, time or CPU than the defaults".into(),
+        }
+    }
+}
+
+impl fmt::Display for Capability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Capability::Service(s) => write!(f, "service:{}", s.name()),
+            Capability::Host(h) => write!(f, "host:{h}"),
+            Capability::Credential(Kind::Session) => f.write_str("credential:session"),
+            Capability::Credential(Kind::Api) => f.write_str("credential:api"),
+            Capability::Storage => f.write_str("storage"),
+            Capability::Stdin => f.write_str("stdin"),
+            Capability::Limits => f.write_str("limits"),
+        }
+    }
 }
 
 fn service(s: kagi_manifest::Service) -> Service {
@@ -150,49 +209,171 @@ fn service(s: kagi_manifest::Service) -> Service {
     }
 }
 
-pub fn kind(c: Credential) -> Kind {
+fn kind(c: Credential) -> Kind {
     match c {
         Credential::Session => Kind::Session,
         Credential::Api => Kind::Api,
     }
 }
 
-impl Grants {
-    /// Everything the manifest declares, narrowed by the policy.
-    pub fn from_manifest(manifest: &Manifest, policy: &Policy) -> Grants {
-        let caps = &manifest.capabilities;
-        let mut hosts: Vec<String> = caps.hosts.iter().map(|h| h.to_ascii_lowercase()).collect();
-        if let Some(allowed) = &policy.allowed_hosts {
-            hosts.retain(|h| allowed.iter().any(|a| a.eq_ignore_ascii_case(h)));
-        }
-        let credentials = caps
-            .credentials
+/// Everything a manifest asks for.
+pub fn requested(manifest: &Manifest) -> BTreeSet<Capability> {
+    let caps = &manifest.capabilities;
+    let mut set = BTreeSet::new();
+    set.extend(
+        caps.services
             .iter()
-            .filter(|c| !policy.forbid_credentials.contains(c))
-            .map(|c| kind(*c))
-            .collect();
-        let memory_mb = manifest
-            .limits
-            .memory_mb
-            .unwrap_or(DEFAULT_MEMORY_MB)
-            .clamp(16, MAX_MEMORY_MB)
-            .min(policy.max_memory_mb.unwrap_or(u64::MAX));
-        let timeout_secs = match manifest.limits.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS) {
-            0 => policy.max_timeout_secs,
-            n => Some(n.min(policy.max_timeout_secs.unwrap_or(u64::MAX))),
+            .map(|s| Capability::Service(service(*s))),
+    );
+    set.extend(
+        caps.hosts
+            .iter()
+            .map(|h| Capability::Host(h.to_ascii_lowercase())),
+    );
+    set.extend(
+        caps.credentials
+            .iter()
+            .map(|c| Capability::Credential(kind(*c))),
+    );
+    if caps.storage {
+        set.insert(Capability::Storage);
+    }
+    if caps.stdin {
+        set.insert(Capability::Stdin);
+    }
+    let l = &manifest.limits;
+    if l.memory_mb.is_some_and(|m| m > DEFAULT_MEMORY_MB)
+        || l.timeout_secs
+            .is_some_and(|t| t == 0 || t > DEFAULT_TIMEOUT_SECS)
+        || l.cpu_gigainstructions.is_some_and(|c| c > DEFAULT_CPU_GIGA)
+    {
+        set.insert(Capability::Limits);
+    }
+    set
+}
+
+/// Why a declared capability is not in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Withheld {
+    NotGranted,
+    Policy,
+}
+
+/// What one plugin is granted for this run.
+#[derive(Debug, Clone)]
+pub struct Grants {
+    pub plugin: String,
+    /// Capabilities in force.
+    pub allowed: BTreeSet<Capability>,
+    /// Declared capabilities that are not in force, and why.
+    pub withheld: BTreeMap<Capability, Withheld>,
+    pub limits: Limits,
+}
+
+impl Policy {
+    /// Whether the policy forbids `cap` outright.
+    pub fn forbids(&self, cap: &Capability) -> bool {
+        match cap {
+            Capability::Credential(k) => self.forbid_credentials.iter().any(|c| kind(*c) == *k),
+            Capability::Host(h) => self
+                .allowed_hosts
+                .as_ref()
+                .is_some_and(|allowed| !allowed.iter().any(|a| a.eq_ignore_ascii_case(h))),
+            _ => false,
+        }
+    }
+
+    /// A line per restriction, for `kagi plugin list`.
+    pub fn summary(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        if self.allow_third_party == Some(false) {
+            lines.push("third-party plugins are not allowed".to_string());
+        }
+        if !self.forbid_credentials.is_empty() {
+            let names: Vec<&str> = self.forbid_credentials.iter().map(|c| c.as_str()).collect();
+            lines.push(format!(
+                "credentials forbidden to plugins: {}",
+                names.join(", ")
+            ));
+        }
+        if let Some(hosts) = &self.allowed_hosts {
+            lines.push(format!(
+                "hosts plugins may reach: {}",
+                if hosts.is_empty() {
+                    "none".to_string()
+                } else {
+                    hosts.join(", ")
+                }
+            ));
+        }
+        if let Some(m) = self.max_memory_mb {
+            lines.push(format!("memory at most {m} MiB"));
+        }
+        if let Some(t) = self.max_timeout_secs {
+            lines.push(format!("time at most {t} s"));
+        }
+        if let Some(c) = self.max_cpu_gigainstructions {
+            lines.push(format!("CPU at most {c} billion instructions"));
+        }
+        lines
+    }
+}
+
+impl Grants {
+    /// `approved`: what the user granted an installed plugin; `None` for a
+    /// built-in plugin, which is trusted with what it declares. The policy
+    /// narrows both.
+    pub fn new(
+        manifest: &Manifest,
+        approved: Option<&BTreeSet<Capability>>,
+        policy: &Policy,
+    ) -> Grants {
+        let mut allowed = BTreeSet::new();
+        let mut withheld = BTreeMap::new();
+        for cap in requested(manifest) {
+            if policy.forbids(&cap) {
+                withheld.insert(cap, Withheld::Policy);
+            } else if approved.is_some_and(|a| !a.contains(&cap)) {
+                withheld.insert(cap, Withheld::NotGranted);
+            } else {
+                allowed.insert(cap);
+            }
+        }
+        let extra = allowed.contains(&Capability::Limits);
+        let l = &manifest.limits;
+        let memory_mb = if extra {
+            l.memory_mb.unwrap_or(DEFAULT_MEMORY_MB)
+        } else {
+            l.memory_mb
+                .unwrap_or(DEFAULT_MEMORY_MB)
+                .min(DEFAULT_MEMORY_MB)
+        }
+        .clamp(16, MAX_MEMORY_MB)
+        .min(policy.max_memory_mb.unwrap_or(u64::MAX));
+        let asked_timeout = l.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
+        let timeout_secs = match asked_timeout {
+            0 if extra => policy.max_timeout_secs,
+            0 => Some(DEFAULT_TIMEOUT_SECS.min(policy.max_timeout_secs.unwrap_or(u64::MAX))),
+            n => {
+                let n = if extra {
+                    n
+                } else {
+                    n.min(DEFAULT_TIMEOUT_SECS)
+                };
+                Some(n.min(policy.max_timeout_secs.unwrap_or(u64::MAX)))
+            }
         };
-        let cpu = manifest
-            .limits
-            .cpu_gigainstructions
-            .unwrap_or(DEFAULT_CPU_GIGA)
-            .min(policy.max_cpu_gigainstructions.unwrap_or(u64::MAX));
+        let cpu = l.cpu_gigainstructions.unwrap_or(DEFAULT_CPU_GIGA);
+        let cpu = if extra {
+            cpu
+        } else {
+            cpu.min(DEFAULT_CPU_GIGA)
+        }
+        .min(policy.max_cpu_gigainstructions.unwrap_or(u64::MAX));
         Grants {
             plugin: manifest.name.clone(),
-            services: caps.services.iter().map(|s| service(*s)).collect(),
-            hosts,
-            credentials,
-            storage: caps.storage,
-            stdin: caps.stdin,
+            allowed,
+            withheld,
             limits: Limits {
                 memory_bytes: memory_mb * 1024 * 1024,
                 timeout: timeout_secs.map(Duration::from_secs),
@@ -201,85 +382,97 @@ impl Grants {
         }
     }
 
-    fn denied(&self, reason: String) -> Error {
-        Error::PluginDenied {
-            plugin: self.plugin.clone(),
-            reason,
+    pub fn has(&self, cap: &Capability) -> bool {
+        self.allowed.contains(cap)
+    }
+
+    /// Denies `cap`, saying why and what would change that.
+    fn check(&self, cap: Capability, attempt: &str) -> Result<()> {
+        if self.allowed.contains(&cap) {
+            return Ok(());
         }
+        let why = match self.withheld.get(&cap) {
+            None => "its manifest does not declare it".to_string(),
+            Some(Withheld::Policy) => "the administrator's policy forbids it".to_string(),
+            Some(Withheld::NotGranted) => {
+                format!(
+                    "you have not granted it (`kagi plugin grant {} {cap}`)",
+                    self.plugin
+                )
+            }
+        };
+        Err(Error::PluginDenied {
+            plugin: self.plugin.clone(),
+            reason: format!("{attempt} ({cap}), which it was not granted: {why}"),
+        })
     }
 
     pub fn check_service(&self, s: Service) -> Result<()> {
-        if self.services.contains(&s) {
-            Ok(())
-        } else {
-            Err(self.denied(format!(
-                "tried to reach the `{}` service, which its manifest does not declare",
-                s.name()
-            )))
-        }
+        self.check(
+            Capability::Service(s),
+            &format!("tried to reach the `{}` service", s.name()),
+        )
     }
 
     pub fn check_credential(&self, k: Kind) -> Result<()> {
-        if self.credentials.contains(&k) {
-            Ok(())
-        } else {
-            let name = match k {
-                Kind::Session => "session",
-                Kind::Api => "api",
-            };
-            Err(self.denied(format!(
-                "asked for the `{name}` credential, which it was not granted (its manifest must declare it, and no policy may forbid it)"
-            )))
-        }
+        let name = match k {
+            Kind::Session => "session",
+            Kind::Api => "api",
+        };
+        self.check(
+            Capability::Credential(k),
+            &format!("asked for the `{name}` credential"),
+        )
     }
 
     /// An absolute URL target: http(s) to a granted host, never with a credential.
     pub fn check_url(&self, url: &Url, with_credential: bool) -> Result<()> {
+        let denied = |reason: String| Error::PluginDenied {
+            plugin: self.plugin.clone(),
+            reason,
+        };
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(self.denied(format!(
+            return Err(denied(format!(
                 "tried to reach `{url}`; only http and https URLs are allowed"
             )));
         }
         if with_credential {
-            return Err(self.denied(format!(
+            return Err(denied(format!(
                 "tried to send a credential to `{}`; credentials only go to Kagi's services",
                 url.origin().ascii_serialization()
             )));
         }
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
-        if self.hosts.contains(&host) {
-            Ok(())
-        } else {
-            Err(self.denied(format!(
-                "tried to reach `{host}`, a host it was not granted"
-            )))
-        }
+        self.check(
+            Capability::Host(host.clone()),
+            &format!("tried to reach `{host}`"),
+        )
     }
 
     pub fn check_storage(&self) -> Result<()> {
-        if self.storage {
-            Ok(())
-        } else {
-            Err(self.denied("used storage, which its manifest does not declare".into()))
-        }
+        self.check(Capability::Storage, "used storage")
     }
 
     pub fn check_stdin(&self) -> Result<()> {
-        if self.stdin {
-            Ok(())
-        } else {
-            Err(self.denied("read stdin, which its manifest does not declare".into()))
-        }
+        self.check(Capability::Stdin, "read stdin")
+    }
+
+    /// Whether a credential kind is in force (for `credentials.get`).
+    pub fn has_credential(&self, k: Kind) -> bool {
+        self.has(&Capability::Credential(k))
     }
 
     /// Which URLs a redirect may lead to: the granted services' origins and granted hosts.
     pub fn host_check(&self, bases: &Bases) -> HostCheck {
-        let origins: Vec<url::Origin> = self
-            .services
-            .iter()
-            .map(|s| bases.get(*s).origin())
-            .collect();
-        let hosts = self.hosts.clone();
+        let mut origins = Vec::new();
+        let mut hosts = Vec::new();
+        for cap in &self.allowed {
+            match cap {
+                Capability::Service(s) => origins.push(bases.get(*s).origin()),
+                Capability::Host(h) => hosts.push(h.clone()),
+                _ => {}
+            }
+        }
         Arc::new(move |url: &Url| {
             origins.contains(&url.origin())
                 || url
@@ -321,8 +514,8 @@ mod tests {
         let m = manifest(
             "[capabilities]\ncredentials = [\"session\", \"api\"]\nhosts = [\"a.example\", \"b.example\"]\n[limits]\nmemory-mb = 512\ntimeout-secs = 0",
         );
-        let open = Grants::from_manifest(&m, &Policy::default());
-        assert_eq!(open.credentials.len(), 2);
+        let open = Grants::new(&m, None, &Policy::default());
+        assert!(open.has_credential(Kind::Session) && open.has_credential(Kind::Api));
         assert_eq!(open.limits.timeout, None);
         assert_eq!(open.limits.memory_bytes, 512 * 1024 * 1024);
         let policy = Policy {
@@ -332,18 +525,64 @@ mod tests {
             max_timeout_secs: Some(5),
             ..Policy::default()
         };
-        let narrow = Grants::from_manifest(&m, &policy);
-        assert!(narrow.check_credential(Kind::Session).is_err());
+        let narrow = Grants::new(&m, None, &policy);
+        let e = narrow.check_credential(Kind::Session).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("the administrator's policy forbids it"),
+            "{e}"
+        );
         assert!(narrow.check_credential(Kind::Api).is_ok());
-        assert_eq!(narrow.hosts, vec!["a.example".to_string()]);
+        assert!(narrow.has(&Capability::Host("a.example".into())));
+        assert!(!narrow.has(&Capability::Host("b.example".into())));
         assert_eq!(narrow.limits.memory_bytes, 64 * 1024 * 1024);
         assert_eq!(narrow.limits.timeout, Some(Duration::from_secs(5)));
     }
 
     #[test]
+    fn installed_plugins_get_only_what_was_granted() {
+        let m = manifest(
+            "[capabilities]\ncredentials = [\"api\"]\nstorage = true\n[limits]\nmemory-mb = 1024",
+        );
+        let asked = requested(&m);
+        assert_eq!(
+            asked.iter().map(|c| c.to_string()).collect::<Vec<_>>(),
+            ["credential:api", "storage", "limits"]
+        );
+        let approved: BTreeSet<Capability> = [Capability::Storage].into();
+        let g = Grants::new(&m, Some(&approved), &Policy::default());
+        assert!(g.check_storage().is_ok());
+        let e = g.check_credential(Kind::Api).unwrap_err().to_string();
+        assert!(e.contains("`kagi plugin grant demo credential:api`"), "{e}");
+        assert_eq!(
+            g.limits.memory_bytes,
+            DEFAULT_MEMORY_MB * 1024 * 1024,
+            "limits were not granted"
+        );
+        let e = g.check_stdin().unwrap_err().to_string();
+        assert!(e.contains("its manifest does not declare it"), "{e}");
+    }
+
+    #[test]
+    fn capabilities_round_trip_through_text() {
+        for text in [
+            "service:kagi",
+            "host:example.com",
+            "credential:session",
+            "storage",
+            "stdin",
+            "limits",
+        ] {
+            assert_eq!(Capability::parse(text).unwrap().to_string(), text);
+        }
+        assert!(Capability::parse("filesystem").is_err());
+    }
+
+    #[test]
     fn urls_need_a_granted_host_and_no_credential() {
-        let g = Grants::from_manifest(
+        let g = Grants::new(
             &manifest("[capabilities]\nhosts = [\"example.com\"]"),
+            None,
             &Policy::default(),
         );
         assert!(

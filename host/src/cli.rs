@@ -9,31 +9,6 @@ use kagi_manifest::{ArgKind, ArgSpec, CommandSpec, ValueType};
 
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-fn plugin_command() -> Command {
-    Command::new("plugin")
-        .about("Manage and develop plugins")
-        .subcommand_required(true)
-        .arg_required_else_help(true)
-        .subcommand(
-            Command::new("test")
-                .about("Run a plugin file exactly as an installed plugin runs, for development")
-                .arg(
-                    Arg::new("path")
-                        .required(true)
-                        .value_name("PLUGIN.wasm")
-                        .help("The component to run"),
-                )
-                .arg(
-                    Arg::new("args")
-                        .num_args(0..)
-                        .last(true)
-                        .allow_hyphen_values(true)
-                        .value_name("ARGS")
-                        .help("The command line for the plugin, after --"),
-                ),
-        )
-}
-
 /// A tree with only `entry`'s commands, to parse `kagi plugin test` arguments.
 pub fn build_for_plugin(manifest: &kagi_manifest::Manifest) -> Command {
     let mut root = Command::new("kagi")
@@ -76,11 +51,21 @@ pub fn build(registry: &Registry) -> Command {
     // Host commands come first: a plugin cannot take their names.
     root = root
         .subcommand(crate::auth_cmd::command())
-        .subcommand(plugin_command());
+        .subcommand(crate::plugin_cmd::command());
     for plugin in &registry.plugins {
         for command in &plugin.manifest.commands {
-            if root.find_subcommand(&command.name).is_none() {
-                root = root.subcommand(command_from_spec(command));
+            if root.find_subcommand(&command.name).is_some() {
+                continue;
+            }
+            // The spec of whichever plugin will actually serve the command.
+            let serving = registry.find_command(&command.name).unwrap_or(plugin);
+            if let Some(spec) = serving
+                .manifest
+                .commands
+                .iter()
+                .find(|c| c.name == command.name)
+            {
+                root = root.subcommand(command_from_spec(spec));
             }
         }
     }

@@ -11,12 +11,14 @@ mod log;
 mod net;
 mod output;
 mod paths;
+mod plugin_cmd;
 mod registry;
 mod runtime;
 mod storage;
 mod wasm_manifest;
 
 use error::{Error, exit};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 fn main() {
@@ -35,7 +37,8 @@ fn run() -> i32 {
 
 fn dispatch() -> Result<i32, Error> {
     let data_dir = paths::data_dir();
-    let registry = registry::Registry::load(&data_dir)?;
+    let policy = capabilities::Policy::load()?;
+    let registry = registry::Registry::load(&data_dir, policy.allow_third_party != Some(false))?;
     let matches = match cli::build(&registry).try_get_matches() {
         Ok(m) => m,
         Err(e) => {
@@ -61,80 +64,57 @@ fn dispatch() -> Result<i32, Error> {
         return Ok(exit::USAGE);
     };
 
-    let profile = matches.get_one::<String>("profile").cloned();
-    match name {
-        "plugin" => return plugin_command(sub_matches, data_dir, profile),
-        "auth" => {
-            let ctx = host_context(data_dir, profile.clone())?;
-            return auth_cmd::run(sub_matches, profile.as_deref(), &ctx);
-        }
-        _ => {}
-    }
-    let entry = registry
-        .find_command(name)
-        .ok_or_else(|| Error::Usage(format!("unknown command `{name}`")))?;
-    run_plugin(entry, &entry.manifest, name, sub_matches, data_dir, profile)
-}
-
-/// The host services a command needs; credentials load only when asked for.
-fn host_context(
-    data_dir: std::path::PathBuf,
-    profile: Option<String>,
-) -> Result<runtime::HostContext, Error> {
-    runtime::HostContext::new(
+    let host = Host {
         data_dir,
-        Box::new(move || config::load_credentials(profile.as_deref())),
-    )
-}
-
-/// Runs the plugin command `name` with its parsed arguments.
-fn run_plugin(
-    entry: &registry::PluginEntry,
-    manifest: &kagi_manifest::Manifest,
-    name: &str,
-    matches: &clap::ArgMatches,
-    data_dir: std::path::PathBuf,
-    profile: Option<String>,
-) -> Result<i32, Error> {
-    let spec = manifest
-        .commands
-        .iter()
-        .find(|c| c.name == name)
-        .expect("the command was matched from this manifest");
-    let parsed = cli::collect(spec, matches);
-    let policy = capabilities::Policy::load()?;
-    let grants = capabilities::Grants::from_manifest(manifest, &policy);
-    let runtime = runtime::Runtime::new(&paths::cache_dir())?;
-    let ctx = Arc::new(host_context(data_dir, profile)?);
-    runtime.run(entry, grants, &parsed, ctx)?;
-    Ok(exit::OK)
-}
-
-fn plugin_command(
-    matches: &clap::ArgMatches,
-    data_dir: std::path::PathBuf,
-    profile: Option<String>,
-) -> Result<i32, Error> {
-    match matches.subcommand() {
-        Some(("test", m)) => {
-            let path = std::path::PathBuf::from(m.get_one::<String>("path").expect("required"));
-            let entry = registry::PluginEntry::from_file(&path)?;
-            let args: Vec<String> = m
-                .get_many::<String>("args")
-                .map(|v| v.cloned().collect())
-                .unwrap_or_default();
-            let argv = std::iter::once("kagi".to_string()).chain(args);
-            let matches = match cli::build_for_plugin(&entry.manifest).try_get_matches_from(argv) {
-                Ok(m) => m,
-                Err(e) => {
-                    let code = e.exit_code();
-                    let _ = e.print();
-                    return Ok(code);
-                }
-            };
-            let (name, sub) = matches.subcommand().expect("subcommand_required");
-            run_plugin(&entry, &entry.manifest, name, sub, data_dir, profile)
+        profile: matches.get_one::<String>("profile").cloned(),
+    };
+    match name {
+        "plugin" => plugin_cmd::run(sub_matches, &registry, &policy, &host),
+        "auth" => auth_cmd::run(sub_matches, host.profile.as_deref(), &host.context()?),
+        _ => {
+            let entry = registry
+                .find_command(name)
+                .ok_or_else(|| Error::Usage(format!("unknown command `{name}`")))?;
+            let grants = plugin_cmd::grants_for(entry, &policy);
+            plugin_cmd::Runner::run_plugin(&host, entry, grants, name, sub_matches)
         }
-        _ => unreachable!("clap requires a plugin subcommand"),
+    }
+}
+
+/// What every command shares: where data lives and the selected profile.
+struct Host {
+    data_dir: PathBuf,
+    profile: Option<String>,
+}
+
+impl Host {
+    /// The host services a command needs; credentials load only when asked for.
+    fn context(&self) -> Result<runtime::HostContext, Error> {
+        let profile = self.profile.clone();
+        runtime::HostContext::new(
+            self.data_dir.clone(),
+            Box::new(move || config::load_credentials(profile.as_deref())),
+        )
+    }
+}
+
+impl plugin_cmd::Runner for Host {
+    fn run_plugin(
+        &self,
+        entry: &registry::PluginEntry,
+        grants: capabilities::Grants,
+        name: &str,
+        matches: &clap::ArgMatches,
+    ) -> Result<i32, Error> {
+        let spec = entry
+            .manifest
+            .commands
+            .iter()
+            .find(|c| c.name == name)
+            .expect("the command was matched from this manifest");
+        let parsed = cli::collect(spec, matches);
+        let runtime = runtime::Runtime::new(&paths::cache_dir())?;
+        runtime.run(entry, grants, &parsed, Arc::new(self.context()?))?;
+        Ok(exit::OK)
     }
 }

@@ -18,7 +18,7 @@ const MAX_REDIRECTS: usize = 10;
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// Kagi's services and their base URLs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Service {
     Kagi,
     News,

@@ -27,3 +27,24 @@ pub fn manifest_text(wasm: &[u8]) -> Result<String, String> {
     })?;
     String::from_utf8(bytes).map_err(|_| "has a manifest that is not UTF-8".to_string())
 }
+
+/// The names a component imports at its top level (what the host must provide).
+pub fn component_imports(wasm: &[u8]) -> Result<Vec<String>, String> {
+    let mut names = Vec::new();
+    let mut depth = 0usize;
+    for payload in wasmparser::Parser::new(0).parse_all(wasm) {
+        match payload.map_err(|e| format!("is not a valid WebAssembly file: {e}"))? {
+            wasmparser::Payload::ModuleSection { .. }
+            | wasmparser::Payload::ComponentSection { .. } => depth += 1,
+            wasmparser::Payload::End(_) => depth = depth.saturating_sub(1),
+            wasmparser::Payload::ComponentImportSection(reader) if depth == 0 => {
+                for import in reader {
+                    let import = import.map_err(|e| format!("has a bad import section: {e}"))?;
+                    names.push(import.name.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(names)
+}

@@ -8,4 +8,5 @@ mod support;
 mod cache;
 mod cli;
 mod news;
+mod plugins;
 mod sandbox;

@@ -155,7 +155,7 @@ fn an_undeclared_credential_is_denied() {
     let run = probe(&secret_env(), &["session"]);
     run.fails_with(
         4,
-        "plugin denied: plugin `probe` asked for the `session` credential, which it was not granted (its manifest must declare it, and no policy may forbid it)",
+        "plugin denied: plugin `probe` asked for the `session` credential (credential:session), which it was not granted: its manifest does not declare it",
     );
 }
 
@@ -176,6 +176,6 @@ fn a_host_that_was_not_granted_is_denied() {
     let run = probe(&Env::new(), &["other-host", "https://example.org/steal"]);
     run.fails_with(
         4,
-        "plugin denied: plugin `probe` tried to reach `example.org`, a host it was not granted",
+        "plugin denied: plugin `probe` tried to reach `example.org` (host:example.org), which it was not granted: its manifest does not declare it",
     );
 }

@@ -13,6 +13,13 @@ pub fn shared_cache() -> PathBuf {
     PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("e2e-compiled-cache")
 }
 
+/// The SDK's example third-party plugin.
+pub fn example_plugin() -> PathBuf {
+    let path = Path::new(TEST_PLUGINS).join("kagi_example_top_result.wasm");
+    assert!(path.is_file(), "example plugin missing: {}", path.display());
+    path
+}
+
 pub fn test_plugin(name: &str) -> PathBuf {
     let path = Path::new(TEST_PLUGINS).join(format!("kagi_test_{}.wasm", name.replace('-', "_")));
     assert!(path.is_file(), "test plugin missing: {}", path.display());

@@ -180,8 +180,8 @@ impl types::Host for HostState {}
 
 impl credentials::Host for HostState {
     fn get(&mut self) -> WResult<credentials::Configured> {
-        let declared_session = self.grants.credentials.contains(&Kind::Session);
-        let declared_api = self.grants.credentials.contains(&Kind::Api);
+        let declared_session = self.grants.has_credential(Kind::Session);
+        let declared_api = self.grants.has_credential(Kind::Api);
         if !declared_session && !declared_api {
             return Ok(credentials::Configured {
                 session: false,

@@ -11,6 +11,7 @@ mod news;
 mod pages;
 mod search;
 mod smallweb;
+mod testing;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -189,6 +190,7 @@ fn router(state: AppState) -> Router {
         .merge(news::routes())
         .merge(smallweb::routes())
         .merge(search::routes())
+        .merge(testing::routes())
         .fallback(not_found)
         .with_state(state)
 }
