@@ -83,6 +83,8 @@ pub struct HostContext {
     pub terminal: Terminal,
     net: OnceLock<Result<Arc<crate::net::Net>>>,
     credentials: OnceLock<Result<crate::auth::Credentials>>,
+    /// Time spent waiting in the host for I/O (network, sleep, stdin), for the timing log.
+    waited_ns: std::sync::atomic::AtomicU64,
     load_credentials: Box<dyn Fn() -> Result<crate::auth::Credentials> + Send + Sync>,
 }
 
@@ -102,6 +104,7 @@ impl HostContext {
             terminal: Terminal::detect(),
             net: OnceLock::new(),
             credentials: OnceLock::new(),
+            waited_ns: std::sync::atomic::AtomicU64::new(0),
             load_credentials,
         })
     }
@@ -235,7 +238,9 @@ impl Runtime {
                 ),
             });
         }
+        let started = Instant::now();
         let (component, _) = self.load(entry)?;
+        let loaded = started.elapsed();
         let imports: Vec<String> = component
             .component_type()
             .imports(&self.engine)
@@ -305,13 +310,29 @@ impl Runtime {
                 })
                 .collect(),
         };
+        let before_instantiate = Instant::now();
+        let mut instantiated = Duration::ZERO;
         let result =
             bindings::Plugin::instantiate(&mut store, &component, &linker).and_then(|plugin| {
+                instantiated = before_instantiate.elapsed();
                 plugin
                     .kagi_plugin_command()
                     .call_run(&mut store, &invocation)
             });
         drop(cancel);
+        let ran = before_instantiate.elapsed().saturating_sub(instantiated);
+        let waited = Duration::from_nanos(
+            store.data().ctx.waited_ns.load(std::sync::atomic::Ordering::Relaxed),
+        );
+        log::debug(&format!(
+            "plugin {name}: took {:.1} ms: load {:.1} ms, link {:.1} ms, instantiate {:.1} ms, run {:.1} ms (waiting on I/O {:.1} ms)",
+            ms(started.elapsed()),
+            ms(loaded),
+            ms(before_instantiate.duration_since(started).saturating_sub(loaded)),
+            ms(instantiated),
+            ms(ran),
+            ms(waited)
+        ));
         let memory_hit = store.data().limiter.hit;
         let fuel_left = store.get_fuel().unwrap_or(0);
         log::debug(&format!(
@@ -407,8 +428,25 @@ fn time_limit(limits: &capabilities::Limits) -> String {
     }
 }
 
-/// Waits for `fut` in the host's runtime, bounded by the plugin's deadline.
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Waits for `fut` in the host's runtime, bounded by the plugin's deadline,
+/// and counts the time as I/O.
 pub(crate) fn block_on_deadline<F: std::future::Future>(
+    ctx: &HostContext,
+    deadline: Option<Instant>,
+    fut: F,
+) -> Result<F::Output, Stop> {
+    let started = Instant::now();
+    let result = wait(ctx, deadline, fut);
+    let waited = started.elapsed().as_nanos() as u64;
+    ctx.waited_ns.fetch_add(waited, std::sync::atomic::Ordering::Relaxed);
+    result
+}
+
+fn wait<F: std::future::Future>(
     ctx: &HostContext,
     deadline: Option<Instant>,
     fut: F,
