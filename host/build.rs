@@ -37,6 +37,7 @@ fn main() {
         .unwrap_or_else(|| root.join("target"))
         .join("plugins-wasm");
 
+    ensure_wasm_target();
     let mut cmd = Command::new(env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     cmd.current_dir(&root)
         .args([
@@ -116,6 +117,23 @@ fn main() {
         "cargo:rustc-env=KAGI_TEST_PLUGIN_DIR={}",
         out_wasm.display()
     );
+}
+
+/// Installs the wasm target with rustup when it is missing, so that a plain
+/// `cargo build` works on a fresh machine.
+fn ensure_wasm_target() {
+    let rustc = env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let sysroot = Command::new(&rustc)
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let installed = sysroot.is_some_and(|s| Path::new(&s).join("lib/rustlib").join(WASM_TARGET).is_dir());
+    if installed {
+        return;
+    }
+    println!("cargo:warning=installing the {WASM_TARGET} target with rustup (the plugins are built for it)");
+    let _ = Command::new("rustup").args(["target", "add", WASM_TARGET]).status();
 }
 
 /// Crate directories directly below `dir`.
