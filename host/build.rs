@@ -128,12 +128,17 @@ fn ensure_wasm_target() {
         .output()
         .ok()
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    let installed = sysroot.is_some_and(|s| Path::new(&s).join("lib/rustlib").join(WASM_TARGET).is_dir());
+    let installed =
+        sysroot.is_some_and(|s| Path::new(&s).join("lib/rustlib").join(WASM_TARGET).is_dir());
     if installed {
         return;
     }
-    println!("cargo:warning=installing the {WASM_TARGET} target with rustup (the plugins are built for it)");
-    let _ = Command::new("rustup").args(["target", "add", WASM_TARGET]).status();
+    println!(
+        "cargo:warning=installing the {WASM_TARGET} target with rustup (the plugins are built for it)"
+    );
+    let _ = Command::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .status();
 }
 
 /// Crate directories directly below `dir`.

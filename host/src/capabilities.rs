@@ -72,6 +72,21 @@ pub fn check_imports<'a>(plugin: &str, imports: impl IntoIterator<Item = &'a str
     })
 }
 
+/// Refuses a plugin built for a plugin API this host does not speak.
+pub fn check_api(manifest: &Manifest) -> Result<()> {
+    if kagi_manifest::api_compatible(&manifest.api, kagi_manifest::API_VERSION) {
+        return Ok(());
+    }
+    Err(Error::PluginDenied {
+        plugin: manifest.name.clone(),
+        reason: format!(
+            "was built for plugin API {} but this kagi speaks {}; rebuild it against a matching kagi-plugin-sdk",
+            manifest.api,
+            kagi_manifest::API_VERSION
+        ),
+    })
+}
+
 /// Limits in force for one run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {

@@ -187,12 +187,7 @@ fn list(registry: &Registry, policy: &Policy) -> Result<i32> {
         } else {
             "installed"
         };
-        let commands: Vec<&str> = entry
-            .manifest
-            .commands
-            .iter()
-            .map(|c| c.name.as_str())
-            .collect();
+        let commands: Vec<&str> = entry.manifest.command_names();
         let replaces = entry
             .record()
             .map(|r| r.replaces.clone())
@@ -257,7 +252,7 @@ fn info(entry: &PluginEntry, policy: &Policy) -> Result<i32> {
     if !m.description.is_empty() {
         text.push_str(&format!("description: {}\n", m.description));
     }
-    let commands: Vec<&str> = m.commands.iter().map(|c| c.name.as_str()).collect();
+    let commands = m.command_names();
     text.push_str(&format!(
         "commands: {}\ncapabilities:\n",
         commands.join(", ")
@@ -287,16 +282,7 @@ fn install(m: &ArgMatches, registry: &Registry, policy: &Policy) -> Result<i32> 
     let path = PathBuf::from(m.get_one::<String>("path").expect("required"));
     let entry = PluginEntry::from_file(&path)?;
     let name = entry.name().to_string();
-    if !kagi_manifest::api_compatible(&entry.manifest.api, kagi_manifest::API_VERSION) {
-        return Err(Error::PluginDenied {
-            plugin: name,
-            reason: format!(
-                "was built for plugin API {} but this kagi speaks {}; rebuild it against a matching kagi-plugin-sdk",
-                entry.manifest.api,
-                kagi_manifest::API_VERSION
-            ),
-        });
-    }
+    capabilities::check_api(&entry.manifest)?;
     let bytes = std::fs::read(&path)
         .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
     let imports =
@@ -405,12 +391,7 @@ fn install(m: &ArgMatches, registry: &Registry, policy: &Policy) -> Result<i32> 
         granted: granted.iter().map(|c| c.to_string()).collect(),
     };
     let dir = registry.install(&entry, &bytes, &record)?;
-    let commands: Vec<&str> = entry
-        .manifest
-        .commands
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let commands: Vec<&str> = entry.manifest.command_names();
     eprintln!(
         "installed `{name}` into {}: commands {}; granted: {}",
         dir.display(),
@@ -443,12 +424,7 @@ fn remove(registry: &Registry, name: &str) -> Result<i32> {
     }
     let entry = installed(registry, name)?;
     registry.remove(entry.name())?;
-    let commands: Vec<&str> = entry
-        .manifest
-        .commands
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect();
+    let commands: Vec<&str> = entry.manifest.command_names();
     eprintln!("removed `{name}` and its commands: {}", commands.join(", "));
     Ok(exit::OK)
 }

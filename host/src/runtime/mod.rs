@@ -228,16 +228,7 @@ impl Runtime {
         ctx: Arc<HostContext>,
     ) -> Result<()> {
         let name = entry.name().to_string();
-        if !kagi_manifest::api_compatible(&entry.manifest.api, kagi_manifest::API_VERSION) {
-            return Err(Error::PluginDenied {
-                plugin: name,
-                reason: format!(
-                    "was built for plugin API {} but this kagi speaks {}; rebuild it against a matching kagi-plugin-sdk",
-                    entry.manifest.api,
-                    kagi_manifest::API_VERSION
-                ),
-            });
-        }
+        capabilities::check_api(&entry.manifest)?;
         let started = Instant::now();
         let (component, _) = self.load(entry)?;
         let loaded = started.elapsed();
@@ -322,13 +313,19 @@ impl Runtime {
         drop(cancel);
         let ran = before_instantiate.elapsed().saturating_sub(instantiated);
         let waited = Duration::from_nanos(
-            store.data().ctx.waited_ns.load(std::sync::atomic::Ordering::Relaxed),
+            store
+                .data()
+                .ctx
+                .waited_ns
+                .load(std::sync::atomic::Ordering::Relaxed),
         );
         log::debug(&format!(
             "plugin {name}: took {:.1} ms: load {:.1} ms, link {:.1} ms, instantiate {:.1} ms, run {:.1} ms (waiting on I/O {:.1} ms)",
             ms(started.elapsed()),
             ms(loaded),
-            ms(before_instantiate.duration_since(started).saturating_sub(loaded)),
+            ms(before_instantiate
+                .duration_since(started)
+                .saturating_sub(loaded)),
             ms(instantiated),
             ms(ran),
             ms(waited)
@@ -442,7 +439,8 @@ pub(crate) fn block_on_deadline<F: std::future::Future>(
     let started = Instant::now();
     let result = wait(ctx, deadline, fut);
     let waited = started.elapsed().as_nanos() as u64;
-    ctx.waited_ns.fetch_add(waited, std::sync::atomic::Ordering::Relaxed);
+    ctx.waited_ns
+        .fetch_add(waited, std::sync::atomic::Ordering::Relaxed);
     result
 }
 

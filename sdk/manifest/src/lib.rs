@@ -269,6 +269,11 @@ impl Manifest {
         Ok(())
     }
 
+    /// The names of its top-level commands.
+    pub fn command_names(&self) -> Vec<&str> {
+        self.commands.iter().map(|c| c.name.as_str()).collect()
+    }
+
     /// Finds a command by its path (`["assistant", "thread", "list"]`).
     pub fn find_command(&self, path: &[String]) -> Option<&CommandSpec> {
         let (first, rest) = path.split_first()?;
