@@ -25,6 +25,8 @@ pub enum Error {
     Network(String),
     Parse(String),
     Batch(String),
+    /// Writing the output failed.
+    Output(String),
     /// A plugin failed at run time; `stderr_tail` is the end of what it wrote to stderr.
     PluginFailed {
         plugin: String,
@@ -46,7 +48,8 @@ impl Error {
             | Error::Auth(_)
             | Error::Network(_)
             | Error::Parse(_)
-            | Error::Batch(_) => exit::ERROR,
+            | Error::Batch(_)
+            | Error::Output(_) => exit::ERROR,
             Error::PluginFailed { .. } => exit::PLUGIN_FAILED,
             Error::PluginDenied { .. } => exit::PLUGIN_DENIED,
         }
@@ -62,6 +65,7 @@ impl fmt::Display for Error {
             Error::Network(m) => write!(f, "network error: {m}"),
             Error::Parse(m) => write!(f, "parse error: {m}"),
             Error::Batch(m) => write!(f, "batch error: {m}"),
+            Error::Output(m) => write!(f, "error: {m}"),
             Error::PluginFailed {
                 plugin,
                 reason,

@@ -19,6 +19,8 @@ pub enum OutputError {
     LimitExceeded(u64),
     /// The reader went away (`kagi ... | head`).
     Closed,
+    /// stdout could not be written (a full disk, say).
+    Failed(String),
 }
 
 #[derive(Clone)]
@@ -65,6 +67,7 @@ impl Output {
         match result {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(OutputError::Closed),
+            Err(e) if channel == Channel::Stdout => Err(OutputError::Failed(e.to_string())),
             // Nothing sensible can be reported when stderr itself fails.
             Err(_) => Ok(()),
         }

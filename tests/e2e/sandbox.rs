@@ -179,3 +179,52 @@ fn a_host_that_was_not_granted_is_denied() {
         "plugin denied: plugin `probe` tried to reach `example.org` (host:example.org), which it was not granted: its manifest does not declare it",
     );
 }
+
+#[test]
+fn a_closed_stdout_ends_the_plugin_quietly() {
+    use std::io::Read;
+    let env = Env::new();
+    let path = test_plugin("probe");
+    let mut child = env
+        .command(&[
+            "plugin",
+            "test",
+            path.to_str().unwrap(),
+            "--",
+            "probe",
+            "flood",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 4096];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout); // like `kagi … | head`
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+}
+
+#[test]
+fn a_failing_stdout_is_one_clear_error() {
+    if !std::path::Path::new("/dev/full").exists() {
+        return;
+    }
+    let env = Env::new();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let output = env
+        .command(&["news", "--limit", "1"])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "error: cannot write to stdout: No space left on device (os error 28)\n"
+    );
+}

@@ -71,6 +71,9 @@ impl From<OutputError> for Stop {
         match e {
             OutputError::LimitExceeded(n) => Stop::OutputLimit(n),
             OutputError::Closed => Stop::OutputClosed,
+            OutputError::Failed(e) => {
+                Stop::Host(Error::Output(format!("cannot write to stdout: {e}")))
+            }
         }
     }
 }
