@@ -370,3 +370,75 @@ fn credential_bearing_response_headers_never_reach_a_plugin() {
     assert!(headers.contains(&"content-type"), "{headers:?}");
     assert!(!headers.contains(&"set-cookie"), "{headers:?}");
 }
+
+/// Runs `kagi ARGS` on a pseudo-terminal (util-linux `script`), typing `keys`.
+fn on_a_terminal(env: &Env, args: &[&str], keys: &str) -> Run {
+    use std::io::Write;
+    let line = std::iter::once(crate::support::BIN)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let cmd = env.command(&[]);
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.work_dir())
+        .env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    let mut child = script
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs commands on a pseudo-terminal");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(keys.as_bytes())
+        .unwrap();
+    Run::from(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn on_a_terminal_install_shows_the_capabilities_and_asks() {
+    let env = api_env();
+    let path = example_plugin();
+    let run = on_a_terminal(&env, &["plugin", "install", path.to_str().unwrap()], "n");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("credential:api: have your API token attached"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("Install `top-result` and grant all of the above?"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Not installed. Nothing was changed."),
+        "{}",
+        run.stdout
+    );
+    assert!(!env.data_dir().join("plugins/top-result").exists());
+
+    let run = on_a_terminal(&env, &["plugin", "install", path.to_str().unwrap()], "y");
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("granted: service:kagi, credential:api"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        env.run(&["top-result", "rust lang", "--url-only"]).stdout,
+        "https://en.wikipedia.org/wiki/rust-lang\n"
+    );
+}
