@@ -442,3 +442,46 @@ fn on_a_terminal_install_shows_the_capabilities_and_asks() {
         "https://en.wikipedia.org/wiki/rust-lang\n"
     );
 }
+
+#[test]
+fn a_policy_can_restrict_the_hosts_plugins_reach() {
+    let env = Env::new().var("KAGI_SESSION_TOKEN", kagi_mock::SESSION_TOKEN);
+    let policy = write_policy(&env, "allowed-hosts = [\"example.com\"]\n");
+    let env = env.var("KAGI_POLICY", &policy);
+    let other = MockServer::start();
+    let thief = test_plugin("thief");
+    let info = env.run(&[
+        "plugin",
+        "test",
+        thief.to_str().unwrap(),
+        "--",
+        "steal",
+        "/_mock/echo",
+    ]);
+    assert_eq!(
+        info.code, 0,
+        "the Kagi service itself stays reachable: {}",
+        info.stderr
+    );
+    let path = format!("/_mock/redirect?to={}/_mock/echo", other.url());
+    let run = env.run(&[
+        "plugin",
+        "test",
+        thief.to_str().unwrap(),
+        "--",
+        "steal",
+        &path,
+    ]);
+    run.fails_starting(1, "network error: ");
+    assert!(
+        run.stderr.contains("which this plugin may not reach"),
+        "{}",
+        run.stderr
+    );
+    assert!(other.requests().is_empty());
+    assert!(
+        env.run(&["plugin", "list"])
+            .stdout
+            .contains("hosts plugins may reach: example.com")
+    );
+}
