@@ -91,14 +91,13 @@ fn a_corrupt_cache_entry_is_discarded_and_rebuilt() {
 
 #[test]
 fn a_stale_entry_with_a_valid_checksum_is_rebuilt() {
-    use sha2_for_tests::checksum;
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
     smallweb(&env);
     let file = entries(&env).remove(0);
     // A well-formed entry whose payload wasmtime will not accept, as after
     // an upgrade that changed the format.
     let payload = b"\x7fELF this is not code this engine produced".to_vec();
-    let mut entry = b"KAGIBIN1".to_vec();
+    let mut entry = b"KAGIBIN2".to_vec();
     entry.extend_from_slice(&checksum(&payload));
     entry.extend_from_slice(&payload);
     std::fs::write(&file, entry).unwrap();
@@ -116,10 +115,7 @@ fn a_stale_entry_with_a_valid_checksum_is_rebuilt() {
     );
 }
 
-mod sha2_for_tests {
-    use sha2::{Digest, Sha256};
-
-    pub fn checksum(bytes: &[u8]) -> Vec<u8> {
-        Sha256::digest(bytes).to_vec()
-    }
+/// The entry format's checksum (XXH3-128, little-endian), as host/src/runtime/cache.rs writes it.
+fn checksum(payload: &[u8]) -> [u8; 16] {
+    xxhash_rust::xxh3::xxh3_128(payload).to_le_bytes()
 }

@@ -3,12 +3,13 @@
 //!
 //! An entry is keyed by the component's SHA-256 and the engine's compatibility
 //! hash (wasmtime version and every setting that affects code), and carries a
-//! SHA-256 of its own payload. A corrupt entry (bad checksum) or a stale one
-//! (wasmtime refuses it) is deleted and rebuilt; bytes that fail the checksum
-//! are never handed to wasmtime.
+//! checksum of its own payload (XXH3-128: it guards against corruption, and is
+//! ten times faster than SHA-256 on the warm path; anyone able to write the
+//! cache could as well replace the binary). A corrupt entry (bad checksum) or
+//! a stale one (wasmtime refuses it) is deleted and rebuilt; bytes that fail
+//! the checksum are never handed to wasmtime.
 
 use crate::log;
-use sha2::{Digest, Sha256};
 use std::fs;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
@@ -16,8 +17,8 @@ use std::path::{Path, PathBuf};
 use wasmtime::Engine;
 use wasmtime::component::Component;
 
-const MAGIC: &[u8; 8] = b"KAGIBIN1";
-const HEADER_LEN: usize = MAGIC.len() + 32;
+const MAGIC: &[u8; 8] = b"KAGIBIN2";
+const HEADER_LEN: usize = MAGIC.len() + 16;
 
 /// How a component was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,16 +59,24 @@ impl CodeCache {
     ) -> wasmtime::Result<(Component, Outcome)> {
         let path = self.entry_path(engine, sha256);
         let mut outcome = Outcome::Compiled;
+        let started = std::time::Instant::now();
         if let Ok(bytes) = fs::read(&path) {
-            match verified_payload(&bytes) {
+            let read = started.elapsed();
+            let verified = verified_payload(&bytes);
+            let checked = started.elapsed();
+            match verified {
                 Some(payload) => {
                     // SAFETY: the payload is exactly what this host serialised
-                    // (checked by its SHA-256); wasmtime checks version and
+                    // (checked by its checksum); wasmtime checks version and
                     // configuration itself and errors on a mismatch.
                     match unsafe { Component::deserialize(engine, payload) } {
                         Ok(component) => {
                             log::debug(&format!(
-                                "plugin {plugin}: loaded compiled code from the cache"
+                                "plugin {plugin}: loaded compiled code from the cache ({} KiB: read {:.1} ms, checksum {:.1} ms, deserialize {:.1} ms)",
+                                bytes.len() / 1024,
+                                read.as_secs_f64() * 1000.0,
+                                (checked - read).as_secs_f64() * 1000.0,
+                                (started.elapsed() - checked).as_secs_f64() * 1000.0
                             ));
                             return Ok((component, Outcome::Hit));
                         }
@@ -97,7 +106,7 @@ impl CodeCache {
         fs::create_dir_all(&self.dir)?;
         let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
         tmp.write_all(MAGIC)?;
-        tmp.write_all(&Sha256::digest(&payload))?;
+        tmp.write_all(&checksum(&payload))?;
         tmp.write_all(&payload)?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
@@ -108,6 +117,11 @@ fn verified_payload(bytes: &[u8]) -> Option<&[u8]> {
     if bytes.len() < HEADER_LEN || &bytes[..MAGIC.len()] != MAGIC {
         return None;
     }
-    let (sum, payload) = bytes[MAGIC.len()..].split_at(32);
-    (Sha256::digest(payload).as_slice() == sum).then_some(payload)
+    let (sum, payload) = bytes[MAGIC.len()..].split_at(16);
+    (checksum(payload) == sum).then_some(payload)
+}
+
+/// The checksum stored in front of an entry's payload.
+fn checksum(payload: &[u8]) -> [u8; 16] {
+    xxhash_rust::xxh3::xxh3_128(payload).to_le_bytes()
 }
