@@ -5,7 +5,9 @@
 
 mod support;
 
+mod auth;
 mod cache;
 mod cli;
 mod news;
 mod sandbox;
+mod wizard;
