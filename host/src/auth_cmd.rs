@@ -678,7 +678,7 @@ fn wizard(profile: Option<&str>, ctx: &HostContext) -> Result<i32> {
             "kagi auth is interactive and needs a terminal; in scripts use `kagi auth set --session-token '<Session Link>'` or `kagi auth set --api-token <token>`, then `kagi auth status` and `kagi auth check`".into(),
         ));
     }
-    let resolved = config::resolve(profile)?;
+    let resolved = config::resolve_for_setup(profile)?;
     print_warnings(&resolved);
     let setup = Setup {
         profile,

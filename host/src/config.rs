@@ -369,6 +369,33 @@ pub fn resolve(profile: Option<&str>) -> Result<Resolved> {
     )
 }
 
+/// Like [`resolve`], but a profile that does not exist yet counts as empty
+/// (the guided setup is how a user creates one).
+pub fn resolve_for_setup(profile: Option<&str>) -> Result<Resolved> {
+    let keyring = Keyring::open().map_err(Error::Config)?;
+    let file = file_in_use();
+    let exists = match (profile, &file) {
+        (Some(p), Some(f)) => match read_text(f)? {
+            Some(text) => parse(f, &text)?.profile(p.trim()).is_some(),
+            None => false,
+        },
+        (Some(_), None) => false,
+        (None, _) => true,
+    };
+    let mut resolved = resolve_with(
+        if exists { profile } else { None },
+        file,
+        &|var| std::env::var(var).ok(),
+        &keyring,
+    )?;
+    if !exists {
+        // A new profile falls back to [auth] key by key, so [auth]'s values
+        // are what it has so far.
+        resolved.profile = normalize_profile(profile)?;
+    }
+    Ok(resolved)
+}
+
 fn resolve_with(
     profile: Option<&str>,
     file: Option<ConfigFile>,

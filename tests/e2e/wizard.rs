@@ -4,12 +4,14 @@
 #![cfg(unix)]
 
 use crate::support::{BIN, Env};
+use expectrl::process::unix::WaitStatus;
+use expectrl::session::OsSession;
 use expectrl::{Expect, Session};
 use kagi_mock::SESSION_TOKEN;
 use std::path::Path;
 use std::time::Duration;
 
-fn spawn(env: &Env, args: &[&str]) -> Session {
+fn spawn(env: &Env, args: &[&str]) -> OsSession {
     let mut cmd = env.command_inheriting_stdio(Path::new(BIN), args);
     cmd.env("TERM", "xterm").env("NO_COLOR", "1");
     let mut session = Session::spawn(cmd).expect("spawn kagi on a pty");
@@ -17,9 +19,9 @@ fn spawn(env: &Env, args: &[&str]) -> Session {
     session
 }
 
-fn exit_code(session: &Session) -> i32 {
+fn exit_code(session: &OsSession) -> i32 {
     match session.get_process().wait().expect("wait for kagi") {
-        expectrl::WaitStatus::Exited(_, code) => code,
+        WaitStatus::Exited(_, code) => code,
         other => panic!("kagi did not exit normally: {other:?}"),
     }
 }
