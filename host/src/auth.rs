@@ -230,7 +230,10 @@ pub fn parse_session_input(input: &str) -> Result<Secret, String> {
     let token = match link {
         Some(link) => {
             let url = url::Url::parse(&link).map_err(|e| {
-                format!("the Session Link is not a valid URL ({e}); copy the whole link from {}", Kind::Session.settings_url())
+                format!(
+                    "the Session Link is not a valid URL ({e}); copy the whole link from {}",
+                    Kind::Session.settings_url()
+                )
             })?;
             let token = url
                 .query_pairs()

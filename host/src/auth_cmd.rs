@@ -128,10 +128,7 @@ pub fn status_text(r: &Resolved) -> String {
         Some(f) if f.local => f.display.clone(),
         Some(f) => format!("{} (there is no ./.kagi.toml here)", f.display),
         None => match &user {
-            Some(u) => format!(
-                "none (neither ./.kagi.toml nor {} exists)",
-                u.display
-            ),
+            Some(u) => format!("none (neither ./.kagi.toml nor {} exists)", u.display),
             None => "none (there is no ./.kagi.toml here)".to_string(),
         },
     };
@@ -162,12 +159,23 @@ pub enum Failure {
     /// The session page was Kagi's sign-in page.
     SignedOut,
     /// 401/403, or another 4xx from the Search API.
-    Rejected { status: u16, detail: String },
+    Rejected {
+        status: u16,
+        detail: String,
+    },
     /// The API account has no credit left.
-    OutOfCredit { status: u16, detail: String },
+    OutOfCredit {
+        status: u16,
+        detail: String,
+    },
     /// Another unexpected answer.
-    Unexpected { status: u16, detail: String },
-    Server { status: u16 },
+    Unexpected {
+        status: u16,
+        detail: String,
+    },
+    Server {
+        status: u16,
+    },
     Network(String),
     Parse(String),
 }
@@ -305,7 +313,11 @@ fn is_out_of_credit(status: u16, body: &[u8]) -> bool {
 
 /// Tests one credential with a search for `rust lang`. Only the host's
 /// network layer attaches the token; the messages never contain it.
-pub fn validate(ctx: &HostContext, kind: Kind, secret: &Secret) -> std::result::Result<(), Failure> {
+pub fn validate(
+    ctx: &HostContext,
+    kind: Kind,
+    secret: &Secret,
+) -> std::result::Result<(), Failure> {
     let net = ctx.net().map_err(|e| Failure::Network(e.to_string()))?;
     let path = match kind {
         Kind::Api => "/api/v0/search",
@@ -313,7 +325,11 @@ pub fn validate(ctx: &HostContext, kind: Kind, secret: &Secret) -> std::result::
     };
     let url = net
         .bases
-        .resolve(Service::Kagi, path, &[("q".to_string(), CHECK_QUERY.to_string())])
+        .resolve(
+            Service::Kagi,
+            path,
+            &[("q".to_string(), CHECK_QUERY.to_string())],
+        )
         .map_err(Failure::Network)?;
     let origin = url.origin();
     let headers = match kind {
@@ -541,7 +557,10 @@ fn set(m: &ArgMatches, profile: Option<&str>) -> Result<i32> {
         println!(
             "saved {} to {} (noted in {} {})",
             what.join(" and "),
-            keyring.as_ref().map(Keyring::describe).unwrap_or("the keychain"),
+            keyring
+                .as_ref()
+                .map(Keyring::describe)
+                .unwrap_or("the keychain"),
             written.file.display,
             written.block
         );
@@ -554,9 +573,15 @@ fn set(m: &ArgMatches, profile: Option<&str>) -> Result<i32> {
             );
         }
     } else {
-        println!("saved {saved} to {} {}", written.file.display, written.block);
+        println!(
+            "saved {saved} to {} {}",
+            written.file.display, written.block
+        );
     }
-    after_write_notes(&written, &tokens.iter().map(|(k, _)| *k).collect::<Vec<_>>());
+    after_write_notes(
+        &written,
+        &tokens.iter().map(|(k, _)| *k).collect::<Vec<_>>(),
+    );
     let resolved = config::resolve(profile)?;
     print!("{}", status_text(&resolved));
     Ok(exit::OK)
@@ -601,8 +626,12 @@ fn write_notes(written: &config::Written, kinds: &[Kind]) -> Vec<String> {
 /// The prompts the setup needs. `Ok(None)` means the user canceled.
 pub trait Prompt {
     fn say(&mut self, text: &str);
-    fn select(&mut self, prompt: &str, items: &[String], default: usize)
-    -> std::io::Result<Option<usize>>;
+    fn select(
+        &mut self,
+        prompt: &str,
+        items: &[String],
+        default: usize,
+    ) -> std::io::Result<Option<usize>>;
     fn secret(
         &mut self,
         prompt: &str,
@@ -770,7 +799,11 @@ pub fn run_setup(p: &mut dyn Prompt, s: &Setup) -> Result<i32> {
             ),
         ];
         let in_keyring = match p
-            .select(&format!("Where should kagi keep the {}?", kind.noun()), &storage, 0)
+            .select(
+                &format!("Where should kagi keep the {}?", kind.noun()),
+                &storage,
+                0,
+            )
             .map_err(io_error)?
         {
             None => return canceled(p),
@@ -1003,7 +1036,11 @@ mod tests {
             ..Script::default()
         };
         let code = run_setup(&mut script, setup).unwrap();
-        assert!(script.answers.is_empty(), "unused answers: {:?}", script.answers);
+        assert!(
+            script.answers.is_empty(),
+            "unused answers: {:?}",
+            script.answers
+        );
         (script, code)
     }
 
@@ -1043,7 +1080,10 @@ mod tests {
         );
         assert_eq!(code, 0);
         assert!(
-            script.said.iter().any(|s| s.contains("no token= parameter")),
+            script
+                .said
+                .iter()
+                .any(|s| s.contains("no token= parameter")),
             "{:?}",
             script.said
         );
@@ -1063,7 +1103,11 @@ mod tests {
             keyring.get("api_token").unwrap(),
             Some(Secret::new("api-tok"))
         );
-        assert!(script.asked.contains(&"Also set up the API token? [false]".to_string()));
+        assert!(
+            script
+                .asked
+                .contains(&"Also set up the API token? [false]".to_string())
+        );
     }
 
     #[test]
@@ -1098,7 +1142,11 @@ mod tests {
             "{:?}",
             script.said
         );
-        assert!(script.asked.contains(&"Save it anyway? [false]".to_string()));
+        assert!(
+            script
+                .asked
+                .contains(&"Save it anyway? [false]".to_string())
+        );
 
         // Out of credit: the default is to save, into the profile's block.
         let validate = |_: Kind, _: &Secret| {
@@ -1161,7 +1209,10 @@ mod tests {
             ],
             &setup,
         );
-        assert_eq!(script.said.last().unwrap(), "Canceled. Nothing more was changed.");
+        assert_eq!(
+            script.said.last().unwrap(),
+            "Canceled. Nothing more was changed."
+        );
         assert_eq!(
             std::fs::read_to_string(&t.path).unwrap(),
             "[auth]\nsession_token = \"old\"\n"
@@ -1196,6 +1247,9 @@ mod tests {
             400,
             br#"{"error":[{"code":101,"msg":"Insufficient credit to perform this request."}]}"#
         ));
-        assert!(!is_out_of_credit(401, br#"{"error":[{"code":401,"msg":"Invalid token"}]}"#));
+        assert!(!is_out_of_credit(
+            401,
+            br#"{"error":[{"code":401,"msg":"Invalid token"}]}"#
+        ));
     }
 }

@@ -133,7 +133,10 @@ struct Parsed {
 
 impl Parsed {
     fn profile(&self, name: &str) -> Option<&Block> {
-        self.profiles.iter().find(|(n, _)| n == name).map(|(_, b)| b)
+        self.profiles
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, b)| b)
     }
 }
 
@@ -147,8 +150,7 @@ fn block_name(profile: Option<&str>) -> String {
 
 fn is_bare_key(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
@@ -200,9 +202,8 @@ fn parse_document(file: &ConfigFile, text: &str) -> Result<DocumentMut> {
 }
 
 fn parse_block(file: &ConfigFile, name: &str, table: &dyn TableLike) -> Result<Block> {
-    let bad = |key: &str, why: String| {
-        Error::Config(format!("{key} in {} {name} {why}", file.display))
-    };
+    let bad =
+        |key: &str, why: String| Error::Config(format!("{key} in {} {name} {why}", file.display));
     let string = |key: &str| -> Result<Option<String>> {
         match table.get(key) {
             None => Ok(None),
@@ -233,9 +234,10 @@ fn parse_block(file: &ConfigFile, name: &str, table: &dyn TableLike) -> Result<B
                     kind.keyring_key()
                 )));
             }
-            (Some(raw), false) => Some(TokenEntry::Value(kind.parse_input(&raw).map_err(
-                |why| bad(kind.config_key(), format!("is not usable: {why}")),
-            )?)),
+            (Some(raw), false) => Some(TokenEntry::Value(
+                kind.parse_input(&raw)
+                    .map_err(|why| bad(kind.config_key(), format!("is not usable: {why}")))?,
+            )),
             (None, true) => Some(TokenEntry::Keyring),
             (None, false) => None,
         };
@@ -264,7 +266,10 @@ fn parse(file: &ConfigFile, text: &str) -> Result<Parsed> {
     let mut parsed = Parsed::default();
     if let Some(item) = doc.get("auth") {
         let table = item.as_table_like().ok_or_else(|| {
-            Error::Config(format!("`auth` in {} must be a table ([auth])", file.display))
+            Error::Config(format!(
+                "`auth` in {} must be a table ([auth])",
+                file.display
+            ))
         })?;
         parsed.default = parse_block(file, "[auth]", table)?;
     }
@@ -688,9 +693,8 @@ pub fn write(file: &ConfigFile, profile: Option<&str>, changes: &[Change]) -> Re
     } else {
         readable_by_others(&file.path)
     };
-    write_atomic(&file.path, &out).map_err(|e| {
-        Error::Config(format!("cannot write {}: {}", file.display, io_reason(&e)))
-    })?;
+    write_atomic(&file.path, &out)
+        .map_err(|e| Error::Config(format!("cannot write {}: {}", file.display, io_reason(&e))))?;
     log::debug(&format!("config: wrote {} {block}", file.display));
     Ok(Written {
         file: file.clone(),
@@ -708,7 +712,8 @@ fn auth_table<'a>(
     let item = match profile {
         None => descend(root, "auth", true).map_err(|_| "`auth`".to_string())?,
         Some(p) => {
-            let profiles = descend(root, "profiles", false).map_err(|_| "`profiles`".to_string())?;
+            let profiles =
+                descend(root, "profiles", false).map_err(|_| "`profiles`".to_string())?;
             let named = descend(profiles, p, false).map_err(|_| format!("`profiles.{p}`"))?;
             descend(named, "auth", true).map_err(|_| format!("`profiles.{p}.auth`"))?
         }
@@ -831,18 +836,19 @@ mod tests {
         Keyring::with_store(keyring_core::mock::Store::new().unwrap())
     }
 
-    fn resolve_text(
-        text: &str,
-        profile: Option<&str>,
-        env: &[(&str, &str)],
-    ) -> Result<Resolved> {
+    fn resolve_text(text: &str, profile: Option<&str>, env: &[(&str, &str)]) -> Result<Resolved> {
         let dir = tempfile::tempdir().unwrap();
         let file = file_with(dir.path(), text);
         let env: HashMap<String, String> = env
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        resolve_with(profile, Some(file), &|k| env.get(k).cloned(), &mock_keyring())
+        resolve_with(
+            profile,
+            Some(file),
+            &|k| env.get(k).cloned(),
+            &mock_keyring(),
+        )
     }
 
     fn source(slot: &Slot) -> String {
@@ -925,7 +931,9 @@ preferred_auth = "API"
             e.starts_with("configuration error: session_token in cfg [profiles.w.auth] is not usable: the Session Link has no token= parameter"),
             "{e}"
         );
-        let e = resolve_text(BOTH, Some("home"), &[]).unwrap_err().to_string();
+        let e = resolve_text(BOTH, Some("home"), &[])
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             e,
             "configuration error: profile `home` was not found in cfg; profiles there: work, empty; add a [profiles.home.auth] section or run `kagi --profile home auth set ...`"
@@ -955,7 +963,10 @@ preferred_auth = "API"
     fn keychain_tokens_are_read_through_the_keyring() {
         let keyring = mock_keyring();
         keyring
-            .set(&keyring::account(Kind::Session, Some("w")), &Secret::new("from-keychain"))
+            .set(
+                &keyring::account(Kind::Session, Some("w")),
+                &Secret::new("from-keychain"),
+            )
             .unwrap();
         let dir = tempfile::tempdir().unwrap();
         let file = file_with(
@@ -991,11 +1002,7 @@ preferred_auth = "API"
         )
         .unwrap();
         let text = std::fs::read_to_string(&file.path).unwrap();
-        assert_eq!(
-            text,
-            original.replace("\"old\"", "\"new.token\""),
-            "{text}"
-        );
+        assert_eq!(text, original.replace("\"old\"", "\"new.token\""), "{text}");
         write(
             &file,
             Some("work"),
@@ -1003,28 +1010,54 @@ preferred_auth = "API"
         )
         .unwrap();
         let text = std::fs::read_to_string(&file.path).unwrap();
-        assert!(text.starts_with(&original.replace("\"old\"", "\"new.token\"")), "{text}");
         assert!(
-            text.ends_with("[profiles.work.auth]\napi_token_in_keyring = true\npreferred_auth = \"api\"\n"),
+            text.starts_with(&original.replace("\"old\"", "\"new.token\"")),
             "{text}"
         );
-        write(&file, Some("work"), &[Change::Token(Kind::Api, Secret::new("a1"))]).unwrap();
+        assert!(
+            text.ends_with(
+                "[profiles.work.auth]\napi_token_in_keyring = true\npreferred_auth = \"api\"\n"
+            ),
+            "{text}"
+        );
+        write(
+            &file,
+            Some("work"),
+            &[Change::Token(Kind::Api, Secret::new("a1"))],
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&file.path).unwrap();
-        assert!(text.contains("[profiles.work.auth]\npreferred_auth = \"api\"\napi_token = \"a1\"\n"), "{text}");
+        assert!(
+            text.contains("[profiles.work.auth]\npreferred_auth = \"api\"\napi_token = \"a1\"\n"),
+            "{text}"
+        );
         assert!(!text.contains("in_keyring"));
     }
 
     #[test]
     fn writes_into_inline_and_dotted_tables() {
         let dir = tempfile::tempdir().unwrap();
-        let file = file_with(dir.path(), "profiles = { ci = { auth = { api_token = \"x\" } } }\n");
-        write(&file, Some("ci"), &[Change::Token(Kind::Session, Secret::new("s"))]).unwrap();
+        let file = file_with(
+            dir.path(),
+            "profiles = { ci = { auth = { api_token = \"x\" } } }\n",
+        );
+        write(
+            &file,
+            Some("ci"),
+            &[Change::Token(Kind::Session, Secret::new("s"))],
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&file.path).unwrap();
         assert!(text.contains("session_token = \"s\""), "{text}");
         assert!(text.contains("api_token = \"x\""), "{text}");
 
         let file = file_with(dir.path(), "auth.api_token = \"x\"\n");
-        write(&file, None, &[Change::Token(Kind::Session, Secret::new("s"))]).unwrap();
+        write(
+            &file,
+            None,
+            &[Change::Token(Kind::Session, Secret::new("s"))],
+        )
+        .unwrap();
         let text = std::fs::read_to_string(&file.path).unwrap();
         assert_eq!(text, "auth.api_token = \"x\"\nauth.session_token = \"s\"\n");
     }
@@ -1041,7 +1074,10 @@ preferred_auth = "API"
         );
         let file = file_with(dir.path(), "auth = \"oops\"\n");
         let e = write(&file, None, &[Change::Preferred(Kind::Api)]).unwrap_err();
-        assert!(e.to_string().contains("`auth` in cfg is not a table"), "{e}");
+        assert!(
+            e.to_string().contains("`auth` in cfg is not a table"),
+            "{e}"
+        );
     }
 
     #[cfg(unix)]

@@ -152,7 +152,9 @@ fn describe_error(e: &KeyringError) -> String {
         KeyringError::BadEncoding(_) | KeyringError::BadDataFormat(..) => {
             "the keychain entry does not hold a readable token".into()
         }
-        KeyringError::BadStoreFormat(reason) => format!("the keychain's data is malformed: {reason}"),
+        KeyringError::BadStoreFormat(reason) => {
+            format!("the keychain's data is malformed: {reason}")
+        }
         KeyringError::TooLong(name, len) => {
             format!("the keychain does not accept a {name} longer than {len} characters")
         }
@@ -203,14 +205,11 @@ mod tests {
         )
         .unwrap();
         let cred: &keyring_core::mock::Cred = entry.as_any().downcast_ref().unwrap();
-        cred.set_error(KeyringError::NoStorageAccess(Box::new(std::io::Error::other(
-            "locked",
-        ))));
+        cred.set_error(KeyringError::NoStorageAccess(Box::new(
+            std::io::Error::other("locked"),
+        )));
         let err = k.get("api_token").unwrap_err();
-        assert_eq!(
-            err,
-            "the keychain cannot be reached or is locked: locked"
-        );
+        assert_eq!(err, "the keychain cannot be reached or is locked: locked");
         cred.set_error(KeyringError::BadEncoding(b"secret-bytes".to_vec()));
         let err = k.get("api_token").unwrap_err();
         assert!(!err.contains("secret"), "{err}");
@@ -226,7 +225,10 @@ mod tests {
             ),
         };
         open().set("api_token", &Secret::new("api-xyz")).unwrap();
-        assert_eq!(open().get("api_token").unwrap(), Some(Secret::new("api-xyz")));
+        assert_eq!(
+            open().get("api_token").unwrap(),
+            Some(Secret::new("api-xyz"))
+        );
         open().delete("api_token").unwrap();
         assert_eq!(open().get("api_token").unwrap(), None);
     }

@@ -157,7 +157,10 @@ fn the_user_config_file_is_read_when_there_is_no_local_one() {
     );
     assert_eq!(
         ok(&env.run(&["auth", "check"])),
-        format!("auth check passed: session-token ({} [auth])\n", user.display())
+        format!(
+            "auth check passed: session-token ({} [auth])\n",
+            user.display()
+        )
     );
     // auth set writes the file in use, not a new ./.kagi.toml.
     ok(&env.run(&["auth", "set", "--api-token", "user-api-000000000000002"]));
@@ -211,7 +214,10 @@ fn session_links_full_schemeless_and_bare_are_all_accepted() {
             "kagi.com/search?token=abc123.def456".to_string(),
             "abc123.def456".to_string(),
         ),
-        ("  bare.token-value  ".to_string(), "bare.token-value".to_string()),
+        (
+            "  bare.token-value  ".to_string(),
+            "bare.token-value".to_string(),
+        ),
     ] {
         ok(&env.run(&["auth", "set", "--session-token", &input]));
         let text = std::fs::read_to_string(local_config(&env)).unwrap();
@@ -327,7 +333,11 @@ fn a_config_readable_by_others_is_warned_about() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     let path = local_config(&env);
-    std::fs::write(&path, format!("[auth]\nsession_token = \"{SESSION_TOKEN}\"\n")).unwrap();
+    std::fs::write(
+        &path,
+        format!("[auth]\nsession_token = \"{SESSION_TOKEN}\"\n"),
+    )
+    .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let run = env.run(&["auth", "status"]);
     ok(&run);
@@ -359,14 +369,18 @@ fn a_corrupt_config_is_one_clear_line_and_is_never_overwritten() {
     );
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
     assert!(
-        run.stderr.trim_end().ends_with("; fix that line or move the file away"),
+        run.stderr
+            .trim_end()
+            .ends_with("; fix that line or move the file away"),
         "{}",
         run.stderr
     );
     let run = env.run(&["auth", "set", "--api-token", "x-api-token"]);
     run.fails_starting(1, "configuration error: ./.kagi.toml is not valid TOML");
     assert!(
-        run.stderr.trim_end().ends_with("kagi will not overwrite it"),
+        run.stderr
+            .trim_end()
+            .ends_with("kagi will not overwrite it"),
         "{}",
         run.stderr
     );
@@ -392,7 +406,9 @@ fn auth_check_names_the_credential_and_source_it_checked() {
     let env = Env::new();
     write_private(
         &local_config(&env),
-        &format!("[auth]\nsession_token = \"{SESSION_TOKEN}\"\n[profiles.api.auth]\npreferred_auth = \"api\"\n"),
+        &format!(
+            "[auth]\nsession_token = \"{SESSION_TOKEN}\"\n[profiles.api.auth]\npreferred_auth = \"api\"\n"
+        ),
     );
     assert_eq!(
         ok(&env.run(&["auth", "check"])),
@@ -404,7 +420,10 @@ fn auth_check_names_the_credential_and_source_it_checked() {
         &["--profile", "api", "auth", "check"],
         &[("KAGI_API_TOKEN", API_TOKEN)],
     );
-    assert_eq!(ok(&run), "auth check passed: api-token (env KAGI_API_TOKEN)\n");
+    assert_eq!(
+        ok(&run),
+        "auth check passed: api-token (env KAGI_API_TOKEN)\n"
+    );
     let last = env.mock.requests().pop().unwrap();
     assert_eq!(last.path, "/api/v0/search");
     assert_eq!(last.query_value("q"), Some("rust lang"));
@@ -434,7 +453,10 @@ fn auth_check_never_falls_back_from_a_bad_api_token_to_a_good_session() {
     let run = run_with(
         &env,
         &["auth", "check"],
-        &[("KAGI_API_TOKEN", ""), ("KAGI_SESSION_TOKEN", SESSION_TOKEN)],
+        &[
+            ("KAGI_API_TOKEN", ""),
+            ("KAGI_SESSION_TOKEN", SESSION_TOKEN),
+        ],
     );
     // An empty KAGI_API_TOKEN counts as unset, so the file's bad one is still primary.
     assert_eq!(run.code, 1);
@@ -556,7 +578,10 @@ fn plugins_see_which_kinds_are_configured_and_the_preference_never_values() {
         serde_json::json!({"session": true, "api": true, "preferred": "api"})
     );
     // The profile's session token and [auth]'s API token both work.
-    for (kind, path) in [("session", "/html/search?q=x"), ("api", "/api/v0/search?q=x")] {
+    for (kind, path) in [
+        ("session", "/html/search?q=x"),
+        ("api", "/api/v0/search?q=x"),
+    ] {
         let run = creds_plugin_in(&env, &["--profile", "p"], &[kind, path], &[]);
         let out: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
         assert_eq!(out["status"], 200, "{out}");
@@ -600,7 +625,15 @@ fn keychain_storage_keeps_the_token_out_of_the_file() {
     let link = format!("https://kagi.com/search?token={SESSION_TOKEN}");
     let run = run_with(
         &env,
-        &["auth", "set", "--keyring", "--session-token", &link, "--api-token", API_TOKEN],
+        &[
+            "auth",
+            "set",
+            "--keyring",
+            "--session-token",
+            &link,
+            "--api-token",
+            API_TOKEN,
+        ],
         &[store_var],
     );
     assert!(
@@ -677,12 +710,21 @@ fn keychain_storage_keeps_the_token_out_of_the_file() {
 fn an_unavailable_keychain_is_a_configuration_error_not_a_panic() {
     let env = Env::new();
     let no_bus = [
-        ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/kagi-test-bus"),
+        (
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/kagi-test-bus",
+        ),
         ("XDG_RUNTIME_DIR", "/nonexistent"),
     ];
     let run = run_with(
         &env,
-        &["auth", "set", "--keyring", "--api-token", "some-api-token-00000001"],
+        &[
+            "auth",
+            "set",
+            "--keyring",
+            "--api-token",
+            "some-api-token-00000001",
+        ],
         &no_bus,
     );
     run.fails_starting(
@@ -737,10 +779,17 @@ fn tokens_never_appear_in_any_output() {
 
     record(
         "set",
-        run_with(&env, &["auth", "set", "--session-token", &link, "--api-token", API], &[debug]),
+        run_with(
+            &env,
+            &["auth", "set", "--session-token", &link, "--api-token", API],
+            &[debug],
+        ),
     );
     record("status", run_with(&env, &["auth", "status"], &[debug]));
-    record("check", run_with(&env, &["--verbose", "auth", "check"], &[debug]));
+    record(
+        "check",
+        run_with(&env, &["--verbose", "auth", "check"], &[debug]),
+    );
     record(
         "prefer api",
         run_with(
@@ -751,7 +800,11 @@ fn tokens_never_appear_in_any_output() {
     );
     record(
         "check api",
-        run_with(&env, &["--profile", "a", "--verbose", "auth", "check"], &[debug]),
+        run_with(
+            &env,
+            &["--profile", "a", "--verbose", "auth", "check"],
+            &[debug],
+        ),
     );
     record(
         "unknown profile",
@@ -782,13 +835,32 @@ fn tokens_never_appear_in_any_output() {
     let probe = test_plugin("probe");
     let probe_run = run_with(
         &env,
-        &["plugin", "test", probe.to_str().unwrap(), "--", "probe", "api", "/_test/echo-credentials"],
+        &[
+            "plugin",
+            "test",
+            probe.to_str().unwrap(),
+            "--",
+            "probe",
+            "api",
+            "/_test/echo-credentials",
+        ],
         &[debug],
     );
     let probe_env = run_with(
         &env,
-        &["plugin", "test", probe.to_str().unwrap(), "--", "probe", "env"],
-        &[debug, ("KAGI_SESSION_TOKEN", SESSION), ("KAGI_API_TOKEN", API)],
+        &[
+            "plugin",
+            "test",
+            probe.to_str().unwrap(),
+            "--",
+            "probe",
+            "env",
+        ],
+        &[
+            debug,
+            ("KAGI_SESSION_TOKEN", SESSION),
+            ("KAGI_API_TOKEN", API),
+        ],
     );
     let failing = creds_plugin(
         &env,
@@ -821,7 +893,11 @@ fn tokens_never_appear_in_any_output() {
     }
     // The server did get them, in the right headers only.
     let requests = env.mock.requests();
-    assert!(requests.iter().any(|r| r.header("authorization") == Some(&format!("Bot {API}"))));
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.header("authorization") == Some(&format!("Bot {API}")))
+    );
     assert!(
         requests
             .iter()
@@ -849,7 +925,11 @@ fn tokens_never_appear_in_any_output() {
     // The runs did what they should.
     let by_name = |n: &str| &outputs.iter().find(|(name, _)| name == n).unwrap().1;
     assert_eq!(by_name("check").code, 0, "{}", by_name("check").stderr);
-    assert!(by_name("check").stderr.contains("kagi[debug]: auth check: GET"));
+    assert!(
+        by_name("check")
+            .stderr
+            .contains("kagi[debug]: auth check: GET")
+    );
     assert_eq!(by_name("check failing").code, 1);
     assert_eq!(by_name("check wrong session").code, 1);
     assert!(by_name("creds failing").stdout.contains("\"status\":401"));
@@ -857,5 +937,9 @@ fn tokens_never_appear_in_any_output() {
         by_name("check api").stdout,
         "auth check passed: api-token (./.kagi.toml [auth])\n"
     );
-    assert!(by_name("unknown profile").stderr.contains("profile `zz` was not found"));
+    assert!(
+        by_name("unknown profile")
+            .stderr
+            .contains("profile `zz` was not found")
+    );
 }

@@ -37,17 +37,17 @@ fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
     // A link without a token is refused in place; then the real one.
     p.send("https://kagi.com/search?q=oops\r").unwrap();
     p.expect("no token= parameter").unwrap();
-    p.send(&format!("https://kagi.com/search?token={SESSION_TOKEN}\r"))
+    p.send(format!("https://kagi.com/search?token={SESSION_TOKEN}\r"))
         .unwrap();
-    p.expect("Where should kagi keep the session token?").unwrap();
+    p.expect("Where should kagi keep the session token?")
+        .unwrap();
     p.send("\r").unwrap();
     p.expect("Kagi accepted the session token.").unwrap();
     p.expect("Saved the session token to ./.kagi.toml [auth] (mode 600).")
         .unwrap();
     p.expect("Also set up the API token?").unwrap();
     p.send("n").unwrap();
-    let done = p.expect("Done.").unwrap();
-    let _ = done;
+    p.expect("Done.").unwrap();
     let mut rest = Vec::new();
     let _ = std::io::Read::read_to_end(&mut p, &mut rest);
     assert_eq!(exit_code(&p), 0);
