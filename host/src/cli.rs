@@ -29,7 +29,7 @@ pub fn build(registry: &Registry) -> Command {
         .about("Kagi search, answers, assistant and more, from the terminal")
         .after_help(
             "Credentials: KAGI_SESSION_TOKEN (subscriber features) and KAGI_API_TOKEN (paid API), \
-             from the environment or ./.kagi.toml.",
+             from the environment, ./.kagi.toml or the user config file. Run `kagi auth` to set them up.",
         )
         .arg_required_else_help(true)
         .disable_help_subcommand(true)
@@ -39,7 +39,14 @@ pub fn build(registry: &Registry) -> Command {
                 .long("profile")
                 .global(true)
                 .value_name("NAME")
-                .help("Use the credentials of [profiles.NAME] in .kagi.toml"),
+                .help("Use [profiles.NAME.auth] in the config file (falling back to [auth] key by key)"),
+        )
+        .arg(
+            Arg::new("verbose")
+                .long("verbose")
+                .global(true)
+                .action(ArgAction::SetTrue)
+                .help("Log what kagi does to stderr: config file, requests and which kind of credential is attached (never its value)"),
         )
         .arg(
             Arg::new("generate-completion")

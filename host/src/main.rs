@@ -7,6 +7,7 @@ mod capabilities;
 mod cli;
 mod config;
 mod error;
+mod keyring;
 mod log;
 mod net;
 mod output;
@@ -47,6 +48,10 @@ fn dispatch() -> Result<i32, Error> {
             return Ok(code);
         }
     };
+
+    if matches.get_flag("verbose") {
+        log::set_verbose();
+    }
 
     if let Some(shell) = matches.get_one::<String>("generate-completion") {
         if matches.subcommand().is_some() {

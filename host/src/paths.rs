@@ -24,3 +24,9 @@ pub fn data_dir() -> PathBuf {
         .or_else(|| dirs::data_dir().map(|d| d.join("kagi")))
         .unwrap_or_else(|| PathBuf::from(".local/share/kagi"))
 }
+
+/// The user's configuration: `KAGI_CONFIG_DIR`, else the platform config dir
+/// + `kagi` (`$XDG_CONFIG_HOME/kagi` on Linux).
+pub fn config_dir() -> Option<PathBuf> {
+    from_env("KAGI_CONFIG_DIR").or_else(|| dirs::config_dir().map(|d| d.join("kagi")))
+}

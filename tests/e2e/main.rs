@@ -5,8 +5,10 @@
 
 mod support;
 
+mod auth;
 mod cache;
 mod cli;
 mod news;
 mod plugins;
 mod sandbox;
+mod wizard;

@@ -75,6 +75,13 @@ impl Env {
 
     /// Runs `bin` (a copy of kagi, say) in this environment.
     pub fn command_for(&self, bin: &Path, args: &[&str]) -> Command {
+        let mut cmd = self.command_inheriting_stdio(bin, args);
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    /// Like `command_for`, but leaves standard input alone (for a pseudo-terminal).
+    pub fn command_inheriting_stdio(&self, bin: &Path, args: &[&str]) -> Command {
         let mut cmd = Command::new(bin);
         cmd.args(args)
             .env_clear()
@@ -89,8 +96,7 @@ impl Env {
             .env("KAGI_NEWS_BASE_URL", self.mock.url())
             .env("KAGI_TRANSLATE_BASE_URL", self.mock.url())
             .env("NO_PROXY", "127.0.0.1,localhost")
-            .current_dir(self.work_dir())
-            .stdin(Stdio::null());
+            .current_dir(self.work_dir());
         for (k, v) in &self.vars {
             cmd.env(k, v);
         }

@@ -17,7 +17,13 @@ pub const API_VERSION: &str = "0.1.0";
 pub const SECTION: &str = "kagi:manifest";
 
 /// Argument names the host reserves for itself.
-pub const RESERVED_ARGS: &[&str] = &["help", "version", "profile", "generate-completion"];
+pub const RESERVED_ARGS: &[&str] = &[
+    "help",
+    "version",
+    "profile",
+    "verbose",
+    "generate-completion",
+];
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]

@@ -6,6 +6,7 @@
 //! while other clients of the same server see normal answers. Routes live in one module per
 //! service; add a module and merge its `routes()` in [`router`] to cover more of Kagi.
 
+mod echo;
 mod faults;
 mod news;
 mod pages;
@@ -191,6 +192,7 @@ fn router(state: AppState) -> Router {
         .merge(smallweb::routes())
         .merge(search::routes())
         .merge(testing::routes())
+        .merge(echo::routes())
         .fallback(not_found)
         .with_state(state)
 }
