@@ -2,7 +2,9 @@
 //! reaches outside the sandbox asks `capabilities::Grants` first; a denial
 //! stops the plugin (it does not get to probe).
 
-use super::bindings::kagi::plugin::{credentials, http, stdin, storage, terminal, types};
+use super::bindings::kagi::plugin::{
+    credentials, http, settings, stdin, storage, terminal, types,
+};
 use super::{HostState, Stop, block_on_deadline};
 use crate::auth::Kind;
 use crate::log;
@@ -195,6 +197,12 @@ impl credentials::Host for HostState {
             api: declared_api && creds.api.is_some(),
             preferred: wit_credential(creds.preferred),
         })
+    }
+}
+
+impl settings::Host for HostState {
+    fn get(&mut self, name: String) -> WResult<Option<String>> {
+        Ok(crate::config::plugin_setting(&self.grants.plugin, &name))
     }
 }
 
