@@ -8,9 +8,11 @@
 
 mod faults;
 mod news;
+mod news_tab;
 mod pages;
 mod search;
 mod smallweb;
+mod summarizer;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -189,6 +191,8 @@ fn router(state: AppState) -> Router {
         .merge(news::routes())
         .merge(smallweb::routes())
         .merge(search::routes())
+        .merge(news_tab::routes())
+        .merge(summarizer::routes())
         .fallback(not_found)
         .with_state(state)
 }
