@@ -9,3 +9,4 @@ mod cache;
 mod cli;
 mod news;
 mod sandbox;
+mod search;

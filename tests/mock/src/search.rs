@@ -55,6 +55,18 @@ fn fill(template: &Value, q: &str) -> Value {
     }
 }
 
+/// A query mentioning `servererror` gets a 500 on either path, so one query of a batch can
+/// fail while the others succeed.
+fn server_error(q: &str, path: &str) -> Option<Response> {
+    q.to_ascii_lowercase().contains("servererror").then(|| {
+        crate::error_response(
+            path,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal server error. Please try again later.",
+        )
+    })
+}
+
 /// No results for queries mentioning `noresults`, or under the `empty` fault.
 fn wants_nothing(q: &str, f: &Faults) -> bool {
     f.empty || q.to_ascii_lowercase().contains("noresults")
@@ -86,6 +98,9 @@ async fn api_search(
     if q.is_empty() {
         return api_error(StatusCode::BAD_REQUEST, "Missing required parameter: q");
     }
+    if let Some(resp) = server_error(&q, "/api/v0/search") {
+        return resp;
+    }
     let mut data = Vec::new();
     if !wants_nothing(&q, &f) {
         data = fill(&FIXTURE["api"], &q)
@@ -112,6 +127,9 @@ async fn html_search(
         return pages::logged_out();
     }
     let q = param(&params, "q").unwrap_or("").trim().to_string();
+    if let Some(resp) = server_error(&q, "/html/search") {
+        return resp;
+    }
     let title = format!("{} - Kagi Search", escape(&q));
     let mut main = String::new();
     let _ = write!(
