@@ -27,7 +27,13 @@ pub struct ResponseHandle {
 /// A request running in the host's I/O runtime, or one that failed before it
 /// could start (reported when the plugin waits, like any other failure).
 pub enum PendingHandle {
-    Running(tokio::task::JoinHandle<Result<Incoming, NetError>>),
+    /// The task, and a flag it sets before it wakes `wait-any`: the task itself
+    /// may not count as finished yet when the waiter looks, and a waiter that
+    /// missed the only wake-up would sleep forever.
+    Running(
+        tokio::task::JoinHandle<Result<Incoming, NetError>>,
+        Arc<std::sync::atomic::AtomicBool>,
+    ),
     Failed(http::Error),
     Taken,
 }
@@ -35,7 +41,9 @@ pub enum PendingHandle {
 impl PendingHandle {
     fn is_ready(&self) -> bool {
         match self {
-            PendingHandle::Running(task) => task.is_finished(),
+            PendingHandle::Running(task, done) => {
+                done.load(std::sync::atomic::Ordering::SeqCst) || task.is_finished()
+            }
             _ => true,
         }
     }
@@ -164,17 +172,18 @@ impl HostState {
         })?)
     }
 
-    fn spawn(
-        &mut self,
-        outgoing: Outgoing,
-    ) -> WResult<tokio::task::JoinHandle<Result<Incoming, NetError>>> {
+    fn spawn(&mut self, outgoing: Outgoing) -> WResult<PendingHandle> {
         let net = self.ctx.net().map_err(Stop::Host)?;
-        let done = self.pending_done.clone();
-        Ok(self.ctx.rt.spawn(async move {
+        let notify = self.pending_done.clone();
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        let task = self.ctx.rt.spawn(async move {
             let result = net.send(outgoing).await;
-            done.notify_waiters();
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            notify.notify_waiters();
             result
-        }))
+        });
+        Ok(PendingHandle::Running(task, done))
     }
 }
 
@@ -224,7 +233,7 @@ impl http::Host for HostState {
 
     fn start(&mut self, request: http::Request) -> WResult<Resource<PendingHandle>> {
         let handle = match self.prepare(request)? {
-            Ok(outgoing) => PendingHandle::Running(self.spawn(outgoing)?),
+            Ok(outgoing) => self.spawn(outgoing)?,
             Err(e) => PendingHandle::Failed(e),
         };
         Ok(self.table().push(handle)?)
@@ -302,7 +311,7 @@ impl http::HostPending for HostState {
         let ctx = self.ctx.clone();
         let deadline = self.deadline;
         let task = match std::mem::replace(self.table().get_mut(&r)?, PendingHandle::Taken) {
-            PendingHandle::Running(task) => task,
+            PendingHandle::Running(task, _) => task,
             PendingHandle::Failed(e) => return Ok(Err(e)),
             PendingHandle::Taken => {
                 return Ok(Err(http::Error::Transport(
@@ -321,7 +330,7 @@ impl http::HostPending for HostState {
     }
 
     fn drop(&mut self, r: Resource<PendingHandle>) -> WResult<()> {
-        if let PendingHandle::Running(task) = self.table().delete(r)? {
+        if let PendingHandle::Running(task, _) = self.table().delete(r)? {
             task.abort();
         }
         Ok(())
