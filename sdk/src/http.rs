@@ -144,7 +144,11 @@ impl Pending {
 pub fn wait_any(pending: &[&Pending]) -> usize {
     let handles: Vec<&wit::Pending> = pending
         .iter()
-        .map(|p| p.inner.as_ref().expect("pending request already waited for"))
+        .map(|p| {
+            p.inner
+                .as_ref()
+                .expect("pending request already waited for")
+        })
         .collect();
     wit::wait_any(&handles) as usize
 }

@@ -195,7 +195,10 @@ fn filters_reach_the_session_search() {
             "--no-personalized",
         ])
         .json();
-    assert_eq!(out["data"][0]["title"], "Lens 2: @reddit rust lang — Official Site");
+    assert_eq!(
+        out["data"][0]["title"],
+        "Lens 2: @reddit rust lang — Official Site"
+    );
     let reqs = search_requests(&env);
     let pairs: Vec<(&str, &str)> = reqs[0]
         .query
@@ -260,7 +263,13 @@ fn refused_combinations_and_bad_values() {
         "search --to-date must use YYYY-MM-DD format and be a real date (got '26-01-01')",
     );
     config(
-        &["rust", "--from-date", "2026-02-02", "--to-date", "2026-02-01"],
+        &[
+            "rust",
+            "--from-date",
+            "2026-02-02",
+            "--to-date",
+            "2026-02-01",
+        ],
         "search --from-date cannot be after --to-date (2026-02-02 > 2026-02-01)",
     );
     config(
@@ -271,15 +280,36 @@ fn refused_combinations_and_bad_values() {
     config(&["   "], "search query cannot be empty");
     config(&["rust", "--follow", "0"], "--follow must be at least 1");
     for (args, message) in [
-        (&["--lens", "1"][..], "--news cannot be combined with --lens"),
+        (
+            &["--lens", "1"][..],
+            "--news cannot be combined with --lens",
+        ),
         (&["--snap", "x"], "--news cannot be combined with --snap"),
-        (&["--from-date", "2026-01-01"], "--news cannot be combined with --from-date or --to-date"),
+        (
+            &["--from-date", "2026-01-01"],
+            "--news cannot be combined with --from-date or --to-date",
+        ),
         (&["--verbatim"], "--news cannot be combined with --verbatim"),
-        (&["--no-personalized"], "--news cannot be combined with --personalized or --no-personalized"),
-        (&["--follow", "1"], "--news cannot be combined with --follow"),
-        (&["--template", "{{url}}"], "--news cannot be combined with --template"),
-        (&["--time", "year"], "--time year is not supported with --news (only day, week, or month)"),
-        (&["--order", "trackers"], "--order trackers is not supported with --news (use default, recency, or website)"),
+        (
+            &["--no-personalized"],
+            "--news cannot be combined with --personalized or --no-personalized",
+        ),
+        (
+            &["--follow", "1"],
+            "--news cannot be combined with --follow",
+        ),
+        (
+            &["--template", "{{url}}"],
+            "--news cannot be combined with --template",
+        ),
+        (
+            &["--time", "year"],
+            "--time year is not supported with --news (only day, week, or month)",
+        ),
+        (
+            &["--order", "trackers"],
+            "--order trackers is not supported with --news (use default, recency, or website)",
+        ),
     ] {
         let mut argv = vec!["rust", "--news"];
         argv.extend_from_slice(args);
@@ -347,14 +377,25 @@ fn every_format() {
         template,
         "1\trust - Wikipedia\thttps://en.wikipedia.org/wiki/rust\t{{other}}\n2\trust: the complete guide\thttps://www.guidehub.example.com/guides/rust\t{{other}}\n3\tLatest news about rust\thttps://news.example.org/topics/rust\t{{other}}\n"
     );
-    let snippet = stdout(env.run(&["search", "rust", "--template", "{{snippet}}", "--limit", "1"]));
+    let snippet = stdout(env.run(&[
+        "search",
+        "rust",
+        "--template",
+        "{{snippet}}",
+        "--limit",
+        "1",
+    ]));
     assert!(snippet.starts_with("rust is covered"), "{snippet}");
     // NO_COLOR and --no-color keep pretty output plain.
-    let plain = stdout(
-        api_env()
-            .var("NO_COLOR", "1")
-            .run(&["search", "rust", "--format", "pretty", "--no-color", "--limit", "1"]),
-    );
+    let plain = stdout(api_env().var("NO_COLOR", "1").run(&[
+        "search",
+        "rust",
+        "--format",
+        "pretty",
+        "--no-color",
+        "--limit",
+        "1",
+    ]));
     assert!(plain.starts_with("1. rust - Wikipedia\n"), "{plain}");
 }
 
@@ -380,7 +421,10 @@ fn no_results() {
         ""
     );
     let api = api_env();
-    assert_eq!(api.run(&["search", "noresults"]).json()["data"], serde_json::json!([]));
+    assert_eq!(
+        api.run(&["search", "noresults"]).json()["data"],
+        serde_json::json!([])
+    );
 }
 
 #[test]
@@ -393,10 +437,14 @@ fn a_logged_out_page_is_an_authentication_error() {
     let env = session_env();
     let faulty = env.mock.fault_url("logged-out");
     let env = env.var("KAGI_BASE_URL", &faulty);
-    env.run(&["search", "rust"])
-        .fails_starting(1, "authentication error: invalid or expired Kagi session token");
-    env.run(&["search", "rust", "--news"])
-        .fails_starting(1, "authentication error: invalid or expired Kagi session token");
+    env.run(&["search", "rust"]).fails_starting(
+        1,
+        "authentication error: invalid or expired Kagi session token",
+    );
+    env.run(&["search", "rust", "--news"]).fails_starting(
+        1,
+        "authentication error: invalid or expired Kagi session token",
+    );
 }
 
 fn with_fault(env: Env, spec: &str) -> Env {
@@ -413,7 +461,10 @@ fn search_api_failures() {
     Env::new()
         .var("KAGI_API_TOKEN", "wrong")
         .run(&["search", "rust"])
-        .fails_starting(1, "authentication error: Kagi Search API rejected the API token: HTTP 401");
+        .fails_starting(
+            1,
+            "authentication error: Kagi Search API rejected the API token: HTTP 401",
+        );
     with_fault(api_env(), "status=402").run(&["search", "rust"]).fails_with(
         1,
         "configuration error: Kagi Search API request rejected: HTTP 402 Payment Required; Insufficient credit to perform this request.",
@@ -424,7 +475,10 @@ fn search_api_failures() {
     );
     with_fault(api_env(), "status=503")
         .run(&["search", "rust"])
-        .fails_starting(1, "network error: Kagi Search API server error: HTTP 503 Service Unavailable");
+        .fails_starting(
+            1,
+            "network error: Kagi Search API server error: HTTP 503 Service Unavailable",
+        );
     with_fault(api_env(), "malformed")
         .run(&["search", "rust"])
         .fails_starting(1, "parse error: failed to parse Kagi Search API response:");
@@ -437,18 +491,25 @@ fn search_api_failures() {
 fn session_search_failures() {
     with_fault(session_env(), "status=429")
         .run(&["search", "rust"])
-        .fails_starting(1, "network error: unexpected Kagi search response status: HTTP 429 Too Many Requests");
+        .fails_starting(
+            1,
+            "network error: unexpected Kagi search response status: HTTP 429 Too Many Requests",
+        );
     with_fault(session_env(), "status=403")
         .run(&["search", "rust"])
         .fails_starting(1, "authentication error: invalid or expired Kagi session token for search: HTTP 403 Forbidden");
     with_fault(session_env(), "status=500")
         .run(&["search", "rust"])
         .fails_starting(1, "network error: Kagi search server error: HTTP 500");
-    with_fault(session_env(), "malformed").run(&["search", "rust"]).fails_with(
-        1,
-        "parse error: failed to parse Kagi search response: it is not an HTML page",
-    );
-    let out = with_fault(session_env(), "empty").run(&["search", "rust"]).json();
+    with_fault(session_env(), "malformed")
+        .run(&["search", "rust"])
+        .fails_with(
+            1,
+            "parse error: failed to parse Kagi search response: it is not an HTML page",
+        );
+    let out = with_fault(session_env(), "empty")
+        .run(&["search", "rust"])
+        .json();
     assert_eq!(out["data"], serde_json::json!([]));
 }
 
@@ -472,18 +533,33 @@ fn limit_truncates_after_site_preferences() {
 #[test]
 fn news_tab() {
     let env = session_env().var("KAGI_API_TOKEN", API_TOKEN);
-    let run = env.run(&["search", "iran", "--news", "--region", "us", "--time", "day", "--order", "website"]);
+    let run = env.run(&[
+        "search", "iran", "--news", "--region", "us", "--time", "day", "--order", "website",
+    ]);
     let out = run.json();
-    assert!(run.stdout.starts_with("{\n  \"query\": \"iran\",\n  \"clusters\": ["), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .starts_with("{\n  \"query\": \"iran\",\n  \"clusters\": ["),
+        "{}",
+        run.stdout
+    );
     let clusters = out["clusters"].as_array().unwrap();
-    let sizes: Vec<usize> = clusters.iter().map(|c| c["items"].as_array().unwrap().len()).collect();
+    let sizes: Vec<usize> = clusters
+        .iter()
+        .map(|c| c["items"].as_array().unwrap().len())
+        .collect();
     assert_eq!(sizes, [1, 3, 1, 2]);
     let lead = &clusters[0]["items"][0];
     assert_eq!(lead["title"], "Talks on iran resume as deadline nears");
     assert_eq!(lead["source"], "www.cnn.com");
     assert_eq!(lead["time_relative"], "2 hours ago");
     assert_eq!(lead["paywall"], true);
-    assert!(lead["image_url"].as_str().unwrap().starts_with("https://kagiproxy.com/img/"));
+    assert!(
+        lead["image_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://kagiproxy.com/img/")
+    );
     assert_eq!(
         lead["snippet"],
         "Negotiators met again on iran on Monday. Filters: r=us, freshness=day, order=3."
@@ -493,10 +569,26 @@ fn news_tab() {
     assert!(brief.get("snippet").is_none() && brief.get("image_url").is_none());
     let req = search_requests(&env).pop().unwrap();
     assert_eq!(req.path, "/news");
-    let pairs: Vec<(&str, &str)> = req.query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    assert_eq!(pairs, [("q", "iran"), ("r", "us"), ("freshness", "day"), ("order", "3")]);
+    let pairs: Vec<(&str, &str)> = req
+        .query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("q", "iran"),
+            ("r", "us"),
+            ("freshness", "day"),
+            ("order", "3")
+        ]
+    );
 
-    let limited = env.run(&["search", "iran", "--news", "--limit", "3", "--order", "default"]).json();
+    let limited = env
+        .run(&[
+            "search", "iran", "--news", "--limit", "3", "--order", "default",
+        ])
+        .json();
     let sizes: Vec<usize> = limited["clusters"]
         .as_array()
         .unwrap()
@@ -504,25 +596,39 @@ fn news_tab() {
         .map(|c| c["items"].as_array().unwrap().len())
         .collect();
     assert_eq!(sizes, [1, 2]);
-    assert_eq!(search_requests(&env).pop().unwrap().query_value("order"), Some("1"));
+    assert_eq!(
+        search_requests(&env).pop().unwrap().query_value("order"),
+        Some("1")
+    );
 
-    let pretty = stdout(env.run(&["search", "iran", "--news", "--format", "pretty", "--limit", "2"]));
+    let pretty = stdout(env.run(&[
+        "search", "iran", "--news", "--format", "pretty", "--limit", "2",
+    ]));
     assert_eq!(
         pretty,
         "── Cluster 1\nwww.cnn.com · 2 hours ago [paywall]\n  Talks on iran resume as deadline nears\n  https://www.cnn.com/world/iran\n  Negotiators met again on iran on Monday.\n\n── Cluster 2\nbbc.com · 3 hours ago\n  What we know about iran\n  https://bbc.com/news/iran\n  A guide to iran.\n"
     );
-    let markdown = stdout(env.run(&["search", "iran", "--news", "--format", "markdown", "--limit", "1"]));
+    let markdown = stdout(env.run(&[
+        "search", "iran", "--news", "--format", "markdown", "--limit", "1",
+    ]));
     assert_eq!(
         markdown,
         "## Cluster 1\n\n- [Talks on iran resume as deadline nears](https://www.cnn.com/world/iran) — www.cnn.com, 2 hours ago *(paywall)*\n  Negotiators met again on iran on Monday.\n"
     );
-    let csv = stdout(env.run(&["search", "iran", "--news", "--format", "csv", "--limit", "2"]));
+    let csv = stdout(env.run(&[
+        "search", "iran", "--news", "--format", "csv", "--limit", "2",
+    ]));
     assert_eq!(
         csv,
         "cluster,source,time_relative,title,url,paywall,snippet\n1,www.cnn.com,2 hours ago,Talks on iran resume as deadline nears,https://www.cnn.com/world/iran,true,Negotiators met again on iran on Monday.\n2,bbc.com,3 hours ago,What we know about iran,https://bbc.com/news/iran,false,A guide to iran.\n"
     );
-    let compact = stdout(env.run(&["search", "iran", "--news", "--format", "compact", "--limit", "1"]));
-    assert!(compact.starts_with("{\"query\":\"iran\",\"clusters\":[{\"items\":[{\"title\":"), "{compact}");
+    let compact = stdout(env.run(&[
+        "search", "iran", "--news", "--format", "compact", "--limit", "1",
+    ]));
+    assert!(
+        compact.starts_with("{\"query\":\"iran\",\"clusters\":[{\"items\":[{\"title\":"),
+        "{compact}"
+    );
     let none = env.run(&["search", "noresults", "--news"]).json();
     assert_eq!(none["clusters"], serde_json::json!([]));
     assert_eq!(
@@ -560,10 +666,28 @@ fn follow_summarises_the_top_results() {
     assert_eq!(reqs.len(), 2);
     let mut seen: Vec<&str> = reqs.iter().map(|r| r.query_value("url").unwrap()).collect();
     seen.sort();
-    assert_eq!(seen, ["https://en.wikipedia.org/wiki/rust", "https://rust.example.com/"]);
+    assert_eq!(
+        seen,
+        [
+            "https://en.wikipedia.org/wiki/rust",
+            "https://rust.example.com/"
+        ]
+    );
     let pairs: Vec<&str> = reqs[0].query.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(pairs, ["url", "stream", "target_language", "summary_type", "summary_length"]);
-    assert_eq!(reqs[0].header("accept"), Some("application/vnd.kagi.stream"));
+    assert_eq!(
+        pairs,
+        [
+            "url",
+            "stream",
+            "target_language",
+            "summary_type",
+            "summary_length"
+        ]
+    );
+    assert_eq!(
+        reqs[0].header("accept"),
+        Some("application/vnd.kagi.stream")
+    );
     assert!(reqs[0].header("cookie").unwrap().contains("kagi_session="));
     // A summary that fails fails the command.
     env.run(&["search", "summary error", "--follow", "1"]).fails_with(
@@ -581,21 +705,30 @@ fn the_cache_answers_without_a_request() {
     assert_eq!(search_requests(&env).len(), 1, "a hit makes no request");
     assert_eq!(first.stdout, second.stdout);
     // Site preferences and --limit apply to cached answers too.
-    let limited = env.run(&["search", "rust", "--local-cache", "--limit", "1"]).json();
+    let limited = env
+        .run(&["search", "rust", "--local-cache", "--limit", "1"])
+        .json();
     assert_eq!(limited["data"].as_array().unwrap().len(), 1);
     assert_eq!(search_requests(&env).len(), 1);
     // Other queries, other filters and runs without the flag miss.
-    env.run(&["search", "rust", "--local-cache", "--region", "de"]).json();
+    env.run(&["search", "rust", "--local-cache", "--region", "de"])
+        .json();
     env.run(&["search", "rust"]).json();
     assert_eq!(search_requests(&env).len(), 3);
     // The news tab has its own namespace.
-    env.run(&["search", "rust", "--news", "--local-cache"]).json();
-    env.run(&["search", "rust", "--news", "--local-cache"]).json();
+    env.run(&["search", "rust", "--news", "--local-cache"])
+        .json();
+    env.run(&["search", "rust", "--news", "--local-cache"])
+        .json();
     assert_eq!(search_requests(&env).len(), 4);
     // Errors are never cached.
     let failing = with_fault(session_env(), "status=500");
-    failing.run(&["search", "rust", "--local-cache"]).fails_starting(1, "network error:");
-    failing.run(&["search", "rust", "--local-cache"]).fails_starting(1, "network error:");
+    failing
+        .run(&["search", "rust", "--local-cache"])
+        .fails_starting(1, "network error:");
+    failing
+        .run(&["search", "rust", "--local-cache"])
+        .fails_starting(1, "network error:");
     assert_eq!(search_requests(&failing).len(), 2);
     let files = std::fs::read_dir(env.data_dir().join("storage/search/responses"))
         .unwrap()
@@ -613,7 +746,10 @@ fn history_records_searches() {
     let list = env.run(&["history", "list"]).json();
     let entries = list.as_array().unwrap();
     assert_eq!(entries.len(), 3, "the news tab is not recorded: {list}");
-    let queries: Vec<&str> = entries.iter().map(|e| e["query"].as_str().unwrap()).collect();
+    let queries: Vec<&str> = entries
+        .iter()
+        .map(|e| e["query"].as_str().unwrap())
+        .collect();
     assert!(queries.contains(&"@reddit go") && queries.contains(&"noresults"));
     let rust = entries.iter().find(|e| e["query"] == "rust").unwrap();
     assert_eq!(rust["command"], "search");
@@ -621,7 +757,14 @@ fn history_records_searches() {
     let keys: Vec<&String> = rust.as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), 4);
     assert!(rust["timestamp"].as_u64().unwrap() > 1_700_000_000);
-    assert_eq!(env.run(&["history", "list", "--limit", "1"]).json().as_array().unwrap().len(), 1);
+    assert_eq!(
+        env.run(&["history", "list", "--limit", "1"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
     let stats = env.run(&["history", "stats"]);
     assert_eq!(
         stats.json(),
@@ -635,7 +778,10 @@ fn history_records_searches() {
     std::fs::write(&file, text).unwrap();
     let run = env.run(&["history", "list", "--limit", "0"]);
     assert_eq!(run.json().as_array().unwrap().len(), 3);
-    assert_eq!(run.stderr, "warning: skipped 1 unreadable line of the search history\n");
+    assert_eq!(
+        run.stderr,
+        "warning: skipped 1 unreadable line of the search history\n"
+    );
 }
 
 #[test]
@@ -649,17 +795,30 @@ fn history_can_be_turned_off() {
 #[test]
 fn site_preferences() {
     let env = api_env();
-    assert_eq!(env.run(&["site-pref", "list"]).json(), serde_json::json!({"domains": {}}));
     assert_eq!(
-        env.run(&["site-pref", "set", "https://WWW.Reddit.com/r/rust", "--mode", "pin"]).json(),
+        env.run(&["site-pref", "list"]).json(),
+        serde_json::json!({"domains": {}})
+    );
+    assert_eq!(
+        env.run(&[
+            "site-pref",
+            "set",
+            "https://WWW.Reddit.com/r/rust",
+            "--mode",
+            "pin"
+        ])
+        .json(),
         serde_json::json!({"domain": "www.reddit.com", "mode": "pin"})
     );
     assert_eq!(
-        env.run(&["site-pref", "set", "example.org", "--mode", "raise"]).json(),
+        env.run(&["site-pref", "set", "example.org", "--mode", "raise"])
+            .json(),
         serde_json::json!({"domain": "example.org", "mode": "higher"})
     );
-    env.run(&["site-pref", "set", "wikipedia.org", "--mode", "lower"]).json();
-    env.run(&["site-pref", "set", "ycombinator.com", "--mode", "block"]).json();
+    env.run(&["site-pref", "set", "wikipedia.org", "--mode", "lower"])
+        .json();
+    env.run(&["site-pref", "set", "ycombinator.com", "--mode", "block"])
+        .json();
     let out = env.run(&["search", "rust"]).json();
     assert_eq!(
         urls(&out),
@@ -683,14 +842,22 @@ fn site_preferences() {
         serde_json::json!({"domain": "ycombinator.com", "removed": false})
     );
     assert_eq!(urls(&env.run(&["search", "rust"]).json()).len(), 5);
-    env.run(&["site-pref", "set", "a b", "--mode", "block"]).fails_with(
-        1,
-        "configuration error: invalid domain `a b`: give a host name such as example.com",
+    env.run(&["site-pref", "set", "a b", "--mode", "block"])
+        .fails_with(
+            1,
+            "configuration error: invalid domain `a b`: give a host name such as example.com",
+        );
+    assert_eq!(
+        env.run(&["site-pref", "set", "x.com", "--mode", "sideways"])
+            .code,
+        2
     );
-    assert_eq!(env.run(&["site-pref", "set", "x.com", "--mode", "sideways"]).code, 2);
     assert_eq!(env.run(&["site-pref", "set", "x.com"]).code, 2);
     assert_eq!(env.run(&["site-pref"]).code, 2);
-    assert!(env.mock.requests().len() == 2, "site-pref never goes online");
+    assert!(
+        env.mock.requests().len() == 2,
+        "site-pref never goes online"
+    );
 }
 
 #[test]
@@ -715,7 +882,11 @@ fn concurrent_runs_do_not_lose_or_corrupt_local_state() {
         assert!(child.wait().unwrap().success());
     }
     let domains = env.run(&["site-pref", "list"]).json();
-    assert_eq!(domains["domains"].as_object().unwrap().len(), 6, "{domains}");
+    assert_eq!(
+        domains["domains"].as_object().unwrap().len(),
+        6,
+        "{domains}"
+    );
     let run = env.run(&["history", "list"]);
     assert_eq!(run.json().as_array().unwrap().len(), 4);
     assert_eq!(run.stderr, "");

@@ -2,9 +2,7 @@
 //! reaches outside the sandbox asks `capabilities::Grants` first; a denial
 //! stops the plugin (it does not get to probe).
 
-use super::bindings::kagi::plugin::{
-    credentials, http, settings, stdin, storage, terminal, types,
-};
+use super::bindings::kagi::plugin::{credentials, http, settings, stdin, storage, terminal, types};
 use super::{HostState, Stop, block_on_deadline};
 use crate::auth::Kind;
 use crate::log;

@@ -65,10 +65,19 @@ struct Job {
 }
 
 /// Runs every query, in input order of results; `plan` applies to each.
-fn run_all(queries: &[WebQuery], plan: Plan, concurrency: usize, rpm: u32) -> Vec<Result<SearchResponse, Error>> {
-    let mut results: Vec<Option<Result<SearchResponse, Error>>> = (0..queries.len()).map(|_| None).collect();
+fn run_all(
+    queries: &[WebQuery],
+    plan: Plan,
+    concurrency: usize,
+    rpm: u32,
+) -> Vec<Result<SearchResponse, Error>> {
+    let mut results: Vec<Option<Result<SearchResponse, Error>>> =
+        (0..queries.len()).map(|_| None).collect();
     let mut queue: VecDeque<Job> = (0..queries.len())
-        .map(|index| Job { index, route: plan.primary })
+        .map(|index| Job {
+            index,
+            route: plan.primary,
+        })
         .collect();
     let mut bucket = TokenBucket::per_minute(rpm);
     let start = Instant::now();
@@ -251,7 +260,11 @@ pub fn run(inv: &Invocation) -> Result<(), Error> {
     Err(Error::batch(format!(
         "{} batch {} failed ({ok} succeeded): {}",
         failed.len(),
-        if failed.len() == 1 { "query" } else { "queries" },
+        if failed.len() == 1 {
+            "query"
+        } else {
+            "queries"
+        },
         failed.join("; ")
     )))
 }

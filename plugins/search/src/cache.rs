@@ -74,8 +74,14 @@ mod tests {
         let a = key("search", &json!({"query": "rust", "route": "api"}));
         assert_eq!(a, key("search", &json!({"query": "rust", "route": "api"})));
         assert_eq!(a.len(), "responses/".len() + 16 + ".json".len());
-        assert_ne!(a, key("search", &json!({"query": "rust", "route": "session"})));
-        assert_ne!(a, key("news-search", &json!({"query": "rust", "route": "api"})));
+        assert_ne!(
+            a,
+            key("search", &json!({"query": "rust", "route": "session"}))
+        );
+        assert_ne!(
+            a,
+            key("news-search", &json!({"query": "rust", "route": "api"}))
+        );
         // Pinned so that a change of hash (which would orphan users' caches) is deliberate.
         assert_eq!(key("", &json!(null)), "responses/138c4c50f0c2ca2f.json");
     }

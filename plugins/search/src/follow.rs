@@ -41,9 +41,18 @@ pub fn summaries(search: &SearchResponse, n: usize) -> Result<Vec<Followed>, Err
     let mut out = Vec::with_capacity(top.len());
     for (result, fetched) in top.iter().zip(send_all(&requests, 3)) {
         let (response, body) = fetched?;
-        check_status(Family::SubscriberSummarizer, SUMMARIZER, response.status(), &body)?;
-        let summary = parse::summary_stream(&body)
-            .map_err(|e| Error::new(e.class, format!("{} (summarising {})", e.message, result.url)))?;
+        check_status(
+            Family::SubscriberSummarizer,
+            SUMMARIZER,
+            response.status(),
+            &body,
+        )?;
+        let summary = parse::summary_stream(&body).map_err(|e| {
+            Error::new(
+                e.class,
+                format!("{} (summarising {})", e.message, result.url),
+            )
+        })?;
         out.push(Followed {
             summary,
             title: result.title.clone(),
@@ -62,7 +71,10 @@ mod tests {
             dbg.contains(r#"[("url", "https://a.example/x?y=1"), ("stream", "1"), ("target_language", ""), ("summary_type", "article"), ("summary_length", "medium")]"#),
             "{dbg}"
         );
-        assert!(dbg.contains(r#"("accept", "application/vnd.kagi.stream")"#), "{dbg}");
+        assert!(
+            dbg.contains(r#"("accept", "application/vnd.kagi.stream")"#),
+            "{dbg}"
+        );
         assert!(dbg.contains("Credential::Session"), "{dbg}");
     }
 }

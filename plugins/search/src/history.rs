@@ -41,7 +41,10 @@ pub fn record(command: &str, query: &str, result_count: usize) {
     let mut line = serde_json::to_string(&entry).expect("entries serialise");
     line.push('\n');
     if let Err(e) = storage::append(KEY, line.as_bytes()) {
-        out::eprintln(&format!("warning: search history not recorded: {}", e.message));
+        out::eprintln(&format!(
+            "warning: search history not recorded: {}",
+            e.message
+        ));
     }
 }
 
@@ -61,7 +64,7 @@ pub fn parse(text: &str) -> (Vec<Entry>, usize) {
 /// Newest first (ties: the later line first), at most `limit` (0: all).
 pub fn newest_first(mut entries: Vec<Entry>, limit: usize) -> Vec<Entry> {
     entries.reverse();
-    entries.sort_by(|a, b| b.timestamp.cmp(&a.timestamp));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.timestamp));
     if limit > 0 {
         entries.truncate(limit);
     }
@@ -131,7 +134,15 @@ mod tests {
 
     #[test]
     fn ordering_and_limit() {
-        let list = newest_first(vec![e(1, "search", "a"), e(3, "search", "b"), e(3, "watch", "c"), e(2, "search", "d")], 0);
+        let list = newest_first(
+            vec![
+                e(1, "search", "a"),
+                e(3, "search", "b"),
+                e(3, "watch", "c"),
+                e(2, "search", "d"),
+            ],
+            0,
+        );
         let q: Vec<&str> = list.iter().map(|e| e.query.as_str()).collect();
         assert_eq!(q, ["c", "b", "d", "a"]);
         assert_eq!(newest_first(list, 2).len(), 2);

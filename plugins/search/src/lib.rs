@@ -121,9 +121,12 @@ fn search(inv: &Invocation) -> Result<(), Error> {
     history::record("search", &q.query, shown.data.len());
     let text = match (inv.value("template"), format) {
         (None, Format::Json | Format::Compact) => json_for(format, &shown)?,
-        (template, _) => {
-            render::results(&shown.data, format, template, Style::detect(inv.flag("no-color")))
-        }
+        (template, _) => render::results(
+            &shown.data,
+            format,
+            template,
+            Style::detect(inv.flag("no-color")),
+        ),
     };
     out::print(&text);
     Ok(())
@@ -228,8 +231,19 @@ mod tests {
                 .unwrap_or_else(|| panic!("{} --{name}", c.name))
         };
         for shared in [
-            "format", "no-color", "snap", "lens", "region", "time", "from-date", "to-date",
-            "order", "verbatim", "personalized", "no-personalized", "limit",
+            "format",
+            "no-color",
+            "snap",
+            "lens",
+            "region",
+            "time",
+            "from-date",
+            "to-date",
+            "order",
+            "verbatim",
+            "personalized",
+            "no-personalized",
+            "limit",
         ] {
             assert_eq!(arg(search, shared), arg(batch, shared), "{shared}");
         }
@@ -238,14 +252,15 @@ mod tests {
         assert_eq!(arg(search, "limit").value_type, ValueType::Int);
         assert_eq!(arg(search, "template").conflicts_with, ["follow"]);
         assert_eq!(arg(search, "template").help, arg(batch, "template").help);
-        assert_eq!(arg(search, "personalized").conflicts_with, ["no-personalized"]);
+        assert_eq!(
+            arg(search, "personalized").conflicts_with,
+            ["no-personalized"]
+        );
         assert!(arg(search, "bench-parse").hide);
         assert!(arg(batch, "queries").multiple);
         assert_eq!(arg(batch, "concurrency").default.as_deref(), Some("3"));
         assert_eq!(arg(batch, "rate-limit").default.as_deref(), Some("60"));
-        let set = m
-            .find_command(&["site-pref".into(), "set".into()])
-            .unwrap();
+        let set = m.find_command(&["site-pref".into(), "set".into()]).unwrap();
         for mode in &arg(set, "mode").possible_values {
             assert!(crate::prefs::Mode::parse(mode).is_some(), "{mode}");
         }

@@ -34,10 +34,7 @@ pub fn results_page(html: &str) -> Vec<SearchResult> {
     let desc = selector(".__sri-desc");
     let mut out = Vec::new();
     for item in doc.select(&items) {
-        let primary = item
-            .value()
-            .classes()
-            .any(|c| c == "search-result");
+        let primary = item.value().classes().any(|c| c == "search-result");
         let link = if primary {
             item.select(&main_link).next()
         } else {
@@ -58,7 +55,11 @@ pub fn results_page(html: &str) -> Vec<SearchResult> {
 /// Whether a body that produced no results is at least an HTML page (a junk
 /// or truncated body is a parse error, not "no results").
 pub fn looks_like_html(body: &str) -> bool {
-    let head: String = body.chars().take(4096).collect::<String>().to_ascii_lowercase();
+    let head: String = body
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
     head.contains("<html") || head.contains("<!doctype html") || head.contains("<body")
 }
 
@@ -80,10 +81,10 @@ pub fn news_page(html: &str, query: &str) -> NewsResponse {
             if !items.is_empty() {
                 clusters.push(NewsCluster { items });
             }
-        } else if !has_ancestor_class(el, "newsResultGroup") {
-            if let Some(item) = news_item(el) {
-                clusters.push(NewsCluster { items: vec![item] });
-            }
+        } else if !has_ancestor_class(el, "newsResultGroup")
+            && let Some(item) = news_item(el)
+        {
+            clusters.push(NewsCluster { items: vec![item] });
         }
     }
     NewsResponse {
@@ -275,7 +276,11 @@ pub fn summary_stream(body: &[u8]) -> Result<Summary, Error> {
     if state == "error" {
         return Err(Error::network(format!(
             "Kagi {SUMMARIZER} failed: {}",
-            if reply.is_empty() { "no reason given" } else { &reply }
+            if reply.is_empty() {
+                "no reason given"
+            } else {
+                &reply
+            }
         )));
     }
     Ok(Summary {
@@ -336,7 +341,11 @@ mod tests {
         assert!(r.iter().all(|r| !r.url.contains("template.invalid")));
         assert!(r.iter().all(|r| r.t == 0 && r.rank.is_none()));
         // Bold highlights are part of the snippet text.
-        assert!(r[0].snippet.starts_with("The official home of rust lang."), "{}", r[0].snippet);
+        assert!(
+            r[0].snippet.starts_with("The official home of rust lang."),
+            "{}",
+            r[0].snippet
+        );
         assert_eq!(r[2].title, "Tips & tricks for rust lang");
     }
 
@@ -381,7 +390,10 @@ mod tests {
         assert_eq!(lead.time_relative.as_deref(), Some("2 hours ago"));
         assert_eq!(lead.snippet.as_deref(), Some("Lead snippet."));
         assert!(lead.paywall);
-        assert_eq!(lead.image_url.as_deref(), Some("https://img.example/lead.jpg"));
+        assert_eq!(
+            lead.image_url.as_deref(),
+            Some("https://img.example/lead.jpg")
+        );
         assert_eq!(n.clusters[1].items.len(), 2);
         assert!(!n.clusters[1].items[0].paywall);
         assert_eq!(n.clusters[1].items[1].source, None);
@@ -409,7 +421,8 @@ mod tests {
     fn api_errors() {
         let e = api_results(br#"{"data":[{"t":0,"url":"https://exa"#).unwrap_err();
         assert!(
-            e.message.starts_with("failed to parse Kagi Search API response:"),
+            e.message
+                .starts_with("failed to parse Kagi Search API response:"),
             "{}",
             e.message
         );
@@ -429,8 +442,14 @@ mod tests {
         assert_eq!(s.data.markdown, "summary *output*");
         assert_eq!(s.data.documents.len(), 1);
         let e = summary_stream(b"hi:{}\0\n").unwrap_err();
-        assert!(e.message.contains("did not include a new_message.json frame"));
-        let e = summary_stream(b"new_message.json:{\"id\":\"m\",\"state\":\"error\",\"reply\":\"too long\"}\0\n").unwrap_err();
+        assert!(
+            e.message
+                .contains("did not include a new_message.json frame")
+        );
+        let e = summary_stream(
+            b"new_message.json:{\"id\":\"m\",\"state\":\"error\",\"reply\":\"too long\"}\0\n",
+        )
+        .unwrap_err();
         assert_eq!(e.message, "Kagi subscriber summarizer failed: too long");
         let e = summary_stream(b"<!DOCTYPE html><html></html>").unwrap_err();
         assert_eq!(e.class, kagi_plugin_sdk::ErrorClass::Auth);

@@ -174,8 +174,14 @@ mod tests {
 
     #[test]
     fn domains_are_normalised() {
-        assert_eq!(normalize_domain(" https://Example.COM/path/x ").unwrap(), "example.com");
-        assert_eq!(normalize_domain("http://www.a.example:8080/").unwrap(), "www.a.example:8080");
+        assert_eq!(
+            normalize_domain(" https://Example.COM/path/x ").unwrap(),
+            "example.com"
+        );
+        assert_eq!(
+            normalize_domain("http://www.a.example:8080/").unwrap(),
+            "www.a.example:8080"
+        );
         assert_eq!(normalize_domain("a.example").unwrap(), "a.example");
         assert!(normalize_domain("  ").is_err());
         assert!(normalize_domain("https:///").is_err());

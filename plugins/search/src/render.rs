@@ -6,7 +6,12 @@ use crate::model::{NewsResponse, SearchResult};
 use kagi_plugin_sdk::render::{Format, Style, csv_row, markdown_link, template};
 
 /// Web results as `format` (not JSON) or through `tpl`.
-pub fn results(results: &[SearchResult], format: Format, tpl: Option<&str>, style: Style) -> String {
+pub fn results(
+    results: &[SearchResult],
+    format: Format,
+    tpl: Option<&str>,
+    style: Style,
+) -> String {
     if let Some(tpl) = tpl {
         return templated(results, tpl);
     }
@@ -157,7 +162,15 @@ fn news_markdown(news: &NewsResponse) -> String {
 }
 
 fn news_csv(news: &NewsResponse) -> String {
-    let mut out = csv_row(&["cluster", "source", "time_relative", "title", "url", "paywall", "snippet"]);
+    let mut out = csv_row(&[
+        "cluster",
+        "source",
+        "time_relative",
+        "title",
+        "url",
+        "paywall",
+        "snippet",
+    ]);
     for (n, cluster) in news.clusters.iter().enumerate() {
         for item in &cluster.items {
             out.push_str(&csv_row(&[
@@ -181,7 +194,11 @@ mod tests {
 
     fn sample() -> Vec<SearchResult> {
         vec![
-            SearchResult::web("https://a.example/".into(), "A, \"quoted\"".into(), "First.".into()),
+            SearchResult::web(
+                "https://a.example/".into(),
+                "A, \"quoted\"".into(),
+                "First.".into(),
+            ),
             SearchResult::web("https://b.example/".into(), "B [x]".into(), "  ".into()),
         ]
     }

@@ -8,8 +8,7 @@ use kagi_plugin_sdk::http::{Family, Request, Service, TimeoutClass, check_status
 use kagi_plugin_sdk::{Credential, Error, Invocation};
 use serde::Serialize;
 
-pub const SESSION_FIX: &str =
-    "set KAGI_SESSION_TOKEN (env) or [auth] session_token in .kagi.toml; run `kagi auth` to set it up";
+pub const SESSION_FIX: &str = "set KAGI_SESSION_TOKEN (env) or [auth] session_token in .kagi.toml; run `kagi auth` to set it up";
 
 /// The time window of `--time`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -237,7 +236,11 @@ pub fn valid_date(s: &str) -> bool {
 
 /// The news tab's own checks (cli-surface §1.2, `--news`).
 pub fn check_news(inv: &Invocation) -> Result<(), Error> {
-    let refuse = |what: &str| Err(Error::config(format!("--news cannot be combined with {what}")));
+    let refuse = |what: &str| {
+        Err(Error::config(format!(
+            "--news cannot be combined with {what}"
+        )))
+    };
     if inv.flag("lens") {
         return refuse("--lens");
     }
@@ -492,7 +495,11 @@ fn checked_page(status: u16, body: &[u8], surface: &str) -> Result<String, Error
     Ok(html)
 }
 
-fn web_page(status: u16, body: &[u8], surface: &str) -> Result<Vec<crate::model::SearchResult>, Error> {
+fn web_page(
+    status: u16,
+    body: &[u8],
+    surface: &str,
+) -> Result<Vec<crate::model::SearchResult>, Error> {
     let html = checked_page(status, body, surface)?;
     let results = parse::results_page(&html);
     if results.is_empty() && !parse::looks_like_html(&html) {
@@ -530,9 +537,7 @@ pub fn search(q: &WebQuery, plan: Plan) -> Result<SearchResponse, Error> {
     };
     match attempt(plan.primary) {
         Ok(r) => Ok(r),
-        Err(f) if f.refused_by_api && plan.fallback => {
-            attempt(Route::Session).map_err(|f| f.error)
-        }
+        Err(f) if f.refused_by_api && plan.fallback => attempt(Route::Session).map_err(|f| f.error),
         Err(f) => Err(f.error),
     }
 }
@@ -558,8 +563,16 @@ mod tests {
             assert!(valid_date(good), "{good}");
         }
         for bad in [
-            "2023-02-29", "1900-02-29", "2026-13-01", "2026-04-31", "2026-1-01", "2026/01/01",
-            "20260101", "2026-01-00", "+026-01-01", "2026-0a-01",
+            "2023-02-29",
+            "1900-02-29",
+            "2026-13-01",
+            "2026-04-31",
+            "2026-1-01",
+            "2026/01/01",
+            "20260101",
+            "2026-01-00",
+            "+026-01-01",
+            "2026-0a-01",
         ] {
             assert!(!valid_date(bad), "{bad}");
         }
@@ -579,9 +592,10 @@ mod tests {
             config_error(&[("from-date", &["2026-03-02"]), ("to-date", &["2026-03-01"])]),
             "search --from-date cannot be after --to-date (2026-03-02 > 2026-03-01)"
         );
-        assert!(config_error(&[("lens", &["programming"])]).starts_with(
-            "lens 'programming' must be a numeric index (e.g., '0', '1', '2')"
-        ));
+        assert!(
+            config_error(&[("lens", &["programming"])])
+                .starts_with("lens 'programming' must be a numeric index (e.g., '0', '1', '2')")
+        );
     }
 
     #[test]
@@ -635,9 +649,15 @@ mod tests {
             dbg.contains(r#"query: [("q", "@reddit rust lang"), ("l", "2"), ("r", "us"), ("dr", "2"), ("order", "2"), ("verbatim", "1"), ("personalized", "0")]"#),
             "{dbg}"
         );
-        assert!(dbg.contains("credential: Some(Credential::Session)"), "{dbg}");
+        assert!(
+            dbg.contains("credential: Some(Credential::Session)"),
+            "{dbg}"
+        );
         let dbg = format!("{:?}", q.request(Route::Api));
-        assert!(dbg.contains(r#"query: [("q", "@reddit rust lang")]"#), "{dbg}");
+        assert!(
+            dbg.contains(r#"query: [("q", "@reddit rust lang")]"#),
+            "{dbg}"
+        );
         assert!(dbg.contains("Credential::Api"), "{dbg}");
     }
 
@@ -649,19 +669,34 @@ mod tests {
             NewsQuery::parse(&inv(&all))
         };
         let msg = |args: &[(&str, &[&str])]| news(args).unwrap_err().message;
-        assert_eq!(msg(&[("lens", &["1"])]), "--news cannot be combined with --lens");
-        assert_eq!(msg(&[("snap", &["x"])]), "--news cannot be combined with --snap");
+        assert_eq!(
+            msg(&[("lens", &["1"])]),
+            "--news cannot be combined with --lens"
+        );
+        assert_eq!(
+            msg(&[("snap", &["x"])]),
+            "--news cannot be combined with --snap"
+        );
         assert_eq!(
             msg(&[("to-date", &["2026-01-01"])]),
             "--news cannot be combined with --from-date or --to-date"
         );
-        assert_eq!(msg(&[("verbatim", &[])]), "--news cannot be combined with --verbatim");
+        assert_eq!(
+            msg(&[("verbatim", &[])]),
+            "--news cannot be combined with --verbatim"
+        );
         assert_eq!(
             msg(&[("personalized", &[])]),
             "--news cannot be combined with --personalized or --no-personalized"
         );
-        assert_eq!(msg(&[("follow", &["1"])]), "--news cannot be combined with --follow");
-        assert_eq!(msg(&[("template", &["x"])]), "--news cannot be combined with --template");
+        assert_eq!(
+            msg(&[("follow", &["1"])]),
+            "--news cannot be combined with --follow"
+        );
+        assert_eq!(
+            msg(&[("template", &["x"])]),
+            "--news cannot be combined with --template"
+        );
         assert_eq!(
             msg(&[("time", &["year"])]),
             "--time year is not supported with --news (only day, week, or month)"
@@ -670,7 +705,12 @@ mod tests {
             msg(&[("order", &["trackers"])]),
             "--order trackers is not supported with --news (use default, recency, or website)"
         );
-        let q = news(&[("region", &["us"]), ("time", &["day"]), ("order", &["website"])]).unwrap();
+        let q = news(&[
+            ("region", &["us"]),
+            ("time", &["day"]),
+            ("order", &["website"]),
+        ])
+        .unwrap();
         let dbg = format!("{:?}", q.request());
         assert!(
             dbg.contains(r#"[("q", "iran"), ("r", "us"), ("freshness", "day"), ("order", "3")]"#),
@@ -694,24 +734,39 @@ mod tests {
         // Session preferred (the default).
         assert_eq!(
             p(avail(true, true, false), None).unwrap(),
-            Plan { primary: Route::Session, fallback: false }
+            Plan {
+                primary: Route::Session,
+                fallback: false
+            }
         );
         assert_eq!(
             p(avail(false, true, false), None).unwrap(),
-            Plan { primary: Route::Api, fallback: false }
+            Plan {
+                primary: Route::Api,
+                fallback: false
+            }
         );
         // API preferred: fall back to the session only when one exists.
         assert_eq!(
             p(avail(true, true, true), None).unwrap(),
-            Plan { primary: Route::Api, fallback: true }
+            Plan {
+                primary: Route::Api,
+                fallback: true
+            }
         );
         assert_eq!(
             p(avail(false, true, true), None).unwrap(),
-            Plan { primary: Route::Api, fallback: false }
+            Plan {
+                primary: Route::Api,
+                fallback: false
+            }
         );
         assert_eq!(
             p(avail(true, false, true), None).unwrap(),
-            Plan { primary: Route::Session, fallback: false }
+            Plan {
+                primary: Route::Session,
+                fallback: false
+            }
         );
         let e = p(avail(false, false, false), None).unwrap_err();
         assert_eq!(e.message, MISSING_CREDENTIALS);
@@ -720,12 +775,19 @@ mod tests {
         for need in [SessionNeed::Lens, SessionNeed::Filters, SessionNeed::News] {
             assert_eq!(
                 p(avail(true, true, true), Some(need)).unwrap(),
-                Plan { primary: Route::Session, fallback: false }
+                Plan {
+                    primary: Route::Session,
+                    fallback: false
+                }
             );
             let e = p(avail(false, true, true), Some(need)).unwrap_err();
             assert_eq!(e.message, need.message());
         }
-        assert!(SessionNeed::Lens.message().starts_with("lens search requires KAGI_SESSION_TOKEN"));
+        assert!(
+            SessionNeed::Lens
+                .message()
+                .starts_with("lens search requires KAGI_SESSION_TOKEN")
+        );
     }
 
     #[test]
@@ -735,11 +797,16 @@ mod tests {
         assert!(f.refused_by_api);
         assert_eq!(f.error.class, ErrorClass::Auth);
         assert!(
-            f.error.message.starts_with("Kagi Search API rejected the API token: HTTP 401 Unauthorized; Invalid token"),
+            f.error.message.starts_with(
+                "Kagi Search API rejected the API token: HTTP 401 Unauthorized; Invalid token"
+            ),
             "{}",
             f.error.message
         );
-        let f = refused(402, br#"{"error":[{"code":101,"msg":"Insufficient credit to perform this request."}]}"#);
+        let f = refused(
+            402,
+            br#"{"error":[{"code":101,"msg":"Insufficient credit to perform this request."}]}"#,
+        );
         assert!(f.refused_by_api);
         assert_eq!(f.error.class, ErrorClass::Config);
         assert_eq!(
@@ -767,7 +834,12 @@ mod tests {
         assert_eq!(e.error.class, ErrorClass::Parse);
         let e = outcome(Route::Session, 429, b"<html>slow down</html>").unwrap_err();
         assert_eq!(e.error.class, ErrorClass::Network);
-        let empty = outcome(Route::Session, 200, b"<!DOCTYPE html><html><body><div class=\"no-results\">No results</div></body></html>").unwrap();
+        let empty = outcome(
+            Route::Session,
+            200,
+            b"<!DOCTYPE html><html><body><div class=\"no-results\">No results</div></body></html>",
+        )
+        .unwrap();
         assert!(empty.data.is_empty());
         let e = news_outcome("q", 200, logged_out).unwrap_err();
         assert_eq!(e.class, ErrorClass::Auth);

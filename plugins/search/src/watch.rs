@@ -4,7 +4,9 @@
 use crate::model::SearchResult;
 use crate::request::{self, Filters, WebQuery};
 use crate::{history, prefs};
-use kagi_plugin_sdk::render::{Format, Style, csv_row, json_compact, json_pretty, markdown_link, sorted};
+use kagi_plugin_sdk::render::{
+    Format, Style, csv_row, json_compact, json_pretty, markdown_link, sorted,
+};
 use kagi_plugin_sdk::{Error, Invocation, out};
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -162,7 +164,10 @@ mod tests {
     fn human_formats() {
         let (e, _) = diff(1, "q", None, &results(&["https://a/"]));
         let plain = Style { color: false };
-        assert_eq!(render(&e, Format::Pretty, plain).unwrap(), "watch #1: 1 added, 0 removed\n  + https://a/\n");
+        assert_eq!(
+            render(&e, Format::Pretty, plain).unwrap(),
+            "watch #1: 1 added, 0 removed\n  + https://a/\n"
+        );
         assert_eq!(
             render(&e, Format::Markdown, plain).unwrap(),
             "## watch #1: 1 added, 0 removed\n\n- added: [https://a/](https://a/)\n\n"
@@ -173,6 +178,10 @@ mod tests {
         );
         let (e2, _) = diff(2, "q", Some(&BTreeSet::new()), &[]);
         assert_eq!(render(&e2, Format::Csv, plain).unwrap(), "");
-        assert!(render(&e2, Format::Markdown, plain).unwrap().contains("No changes."));
+        assert!(
+            render(&e2, Format::Markdown, plain)
+                .unwrap()
+                .contains("No changes.")
+        );
     }
 }
