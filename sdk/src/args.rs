@@ -87,7 +87,10 @@ mod tests {
         assert_eq!(inv.parse::<u32>("limit").unwrap(), Some(3));
         assert_eq!(inv.values("k"), ["a", "b"]);
         assert_eq!(inv.values("none"), [] as [String; 0]);
-        assert!(inv.parse::<u32>("k").is_err(), "the first value, `a`, is not a number");
+        assert!(
+            inv.parse::<u32>("k").is_err(),
+            "the first value, `a`, is not a number"
+        );
         let bad = Invocation::new(&["x"], &[("limit", &["many"])]);
         assert_eq!(
             bad.parse::<u32>("limit").unwrap_err().class,

@@ -891,3 +891,45 @@ fn concurrent_runs_do_not_lose_or_corrupt_local_state() {
     assert_eq!(run.json().as_array().unwrap().len(), 4);
     assert_eq!(run.stderr, "");
 }
+
+#[test]
+fn cache_ttl_is_the_one_of_the_reading_run() {
+    let env = session_env();
+    env.run(&["search", "rust", "--local-cache"]).json();
+    let dir = env.data_dir().join("storage/search/responses");
+    let entry = std::fs::read_dir(&dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    // Age the entry by an hour.
+    let mut envelope: Value = serde_json::from_slice(&std::fs::read(&entry).unwrap()).unwrap();
+    assert_eq!(envelope["ttl_seconds"], 900);
+    envelope["created_at"] = (envelope["created_at"].as_u64().unwrap() - 3600).into();
+    std::fs::write(&entry, serde_json::to_vec(&envelope).unwrap()).unwrap();
+    env.run(&["search", "rust", "--local-cache", "--cache-ttl", "7200"])
+        .json();
+    assert_eq!(
+        search_requests(&env).len(),
+        1,
+        "an hour old is fresh for a 2-hour TTL"
+    );
+    env.run(&["search", "rust", "--local-cache"]).json();
+    assert_eq!(
+        search_requests(&env).len(),
+        2,
+        "and stale for the default 15 minutes"
+    );
+    env.run(&["search", "rust", "--local-cache", "--cache-ttl", "7200"])
+        .json();
+    assert_eq!(
+        search_requests(&env).len(),
+        2,
+        "the refreshed entry is used again"
+    );
+    // A corrupt entry is a miss, not an error.
+    std::fs::write(&entry, b"{broken").unwrap();
+    env.run(&["search", "rust", "--local-cache"]).json();
+    assert_eq!(search_requests(&env).len(), 3);
+}
