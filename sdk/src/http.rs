@@ -126,11 +126,31 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// Whether [`wait`](Self::wait) would return without blocking.
+    pub fn ready(&self) -> bool {
+        self.inner.as_ref().is_none_or(|p| p.ready())
+    }
+
     /// Waits for the response head.
     pub fn wait(mut self) -> Result<Response, Error> {
         let pending = self.inner.take().expect("pending request waited twice");
         pending.wait().map(Response::new).map_err(transport_error)
     }
+}
+
+/// Blocks until one of `pending` is ready and returns its index. For
+/// schedulers that start requests themselves; [`send_all`] covers the
+/// common case.
+pub fn wait_any(pending: &[&Pending]) -> usize {
+    let handles: Vec<&wit::Pending> = pending
+        .iter()
+        .map(|p| {
+            p.inner
+                .as_ref()
+                .expect("pending request already waited for")
+        })
+        .collect();
+    wit::wait_any(&handles) as usize
 }
 
 /// A finished request: the response head and its whole body.

@@ -26,10 +26,12 @@
 //! see a token. See `sdk/README.md` for the whole guide.
 
 pub mod args;
+pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod out;
 pub mod render;
+pub mod settings;
 pub mod stdin;
 pub mod storage;
 pub mod stream;

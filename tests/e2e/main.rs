@@ -6,9 +6,11 @@
 mod support;
 
 mod auth;
+mod batch;
 mod cache;
 mod cli;
 mod news;
 mod plugins;
 mod sandbox;
+mod search;
 mod wizard;

@@ -2,7 +2,7 @@
 //! reaches outside the sandbox asks `capabilities::Grants` first; a denial
 //! stops the plugin (it does not get to probe).
 
-use super::bindings::kagi::plugin::{credentials, http, stdin, storage, terminal, types};
+use super::bindings::kagi::plugin::{credentials, http, settings, stdin, storage, terminal, types};
 use super::{HostState, Stop, block_on_deadline};
 use crate::auth::Kind;
 use crate::log;
@@ -25,7 +25,13 @@ pub struct ResponseHandle {
 /// A request running in the host's I/O runtime, or one that failed before it
 /// could start (reported when the plugin waits, like any other failure).
 pub enum PendingHandle {
-    Running(tokio::task::JoinHandle<Result<Incoming, NetError>>),
+    /// The task, and a flag it sets before it wakes `wait-any`: the task itself
+    /// may not count as finished yet when the waiter looks, and a waiter that
+    /// missed the only wake-up would sleep forever.
+    Running(
+        tokio::task::JoinHandle<Result<Incoming, NetError>>,
+        Arc<std::sync::atomic::AtomicBool>,
+    ),
     Failed(http::Error),
     Taken,
 }
@@ -33,7 +39,9 @@ pub enum PendingHandle {
 impl PendingHandle {
     fn is_ready(&self) -> bool {
         match self {
-            PendingHandle::Running(task) => task.is_finished(),
+            PendingHandle::Running(task, done) => {
+                done.load(std::sync::atomic::Ordering::SeqCst) || task.is_finished()
+            }
             _ => true,
         }
     }
@@ -162,17 +170,18 @@ impl HostState {
         })?)
     }
 
-    fn spawn(
-        &mut self,
-        outgoing: Outgoing,
-    ) -> WResult<tokio::task::JoinHandle<Result<Incoming, NetError>>> {
+    fn spawn(&mut self, outgoing: Outgoing) -> WResult<PendingHandle> {
         let net = self.ctx.net().map_err(Stop::Host)?;
-        let done = self.pending_done.clone();
-        Ok(self.ctx.rt.spawn(async move {
+        let notify = self.pending_done.clone();
+        let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = done.clone();
+        let task = self.ctx.rt.spawn(async move {
             let result = net.send(outgoing).await;
-            done.notify_waiters();
+            flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            notify.notify_waiters();
             result
-        }))
+        });
+        Ok(PendingHandle::Running(task, done))
     }
 }
 
@@ -198,6 +207,12 @@ impl credentials::Host for HostState {
     }
 }
 
+impl settings::Host for HostState {
+    fn get(&mut self, name: String) -> WResult<Option<String>> {
+        Ok(crate::config::plugin_setting(&self.grants.plugin, &name).map_err(Stop::Host)?)
+    }
+}
+
 impl http::Host for HostState {
     fn send(
         &mut self,
@@ -216,7 +231,7 @@ impl http::Host for HostState {
 
     fn start(&mut self, request: http::Request) -> WResult<Resource<PendingHandle>> {
         let handle = match self.prepare(request)? {
-            Ok(outgoing) => PendingHandle::Running(self.spawn(outgoing)?),
+            Ok(outgoing) => self.spawn(outgoing)?,
             Err(e) => PendingHandle::Failed(e),
         };
         Ok(self.table().push(handle)?)
@@ -294,7 +309,7 @@ impl http::HostPending for HostState {
         let ctx = self.ctx.clone();
         let deadline = self.deadline;
         let task = match std::mem::replace(self.table().get_mut(&r)?, PendingHandle::Taken) {
-            PendingHandle::Running(task) => task,
+            PendingHandle::Running(task, _) => task,
             PendingHandle::Failed(e) => return Ok(Err(e)),
             PendingHandle::Taken => {
                 return Ok(Err(http::Error::Transport(
@@ -313,7 +328,7 @@ impl http::HostPending for HostState {
     }
 
     fn drop(&mut self, r: Resource<PendingHandle>) -> WResult<()> {
-        if let PendingHandle::Running(task) = self.table().delete(r)? {
+        if let PendingHandle::Running(task, _) = self.table().delete(r)? {
             task.abort();
         }
         Ok(())

@@ -9,9 +9,11 @@
 mod echo;
 mod faults;
 mod news;
+mod news_tab;
 mod pages;
 mod search;
 mod smallweb;
+mod summarizer;
 mod testing;
 
 use std::net::SocketAddr;
@@ -193,6 +195,8 @@ fn router(state: AppState) -> Router {
         .merge(search::routes())
         .merge(testing::routes())
         .merge(echo::routes())
+        .merge(news_tab::routes())
+        .merge(summarizer::routes())
         .fallback(not_found)
         .with_state(state)
 }

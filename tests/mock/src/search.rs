@@ -55,6 +55,18 @@ fn fill(template: &Value, q: &str) -> Value {
     }
 }
 
+/// A query mentioning `servererror` gets a 500 on either path, so one query of a batch can
+/// fail while the others succeed.
+fn server_error(q: &str, path: &str) -> Option<Response> {
+    q.to_ascii_lowercase().contains("servererror").then(|| {
+        crate::error_response(
+            path,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal server error. Please try again later.",
+        )
+    })
+}
+
 /// No results for queries mentioning `noresults`, or under the `empty` fault.
 fn wants_nothing(q: &str, f: &Faults) -> bool {
     f.empty || q.to_ascii_lowercase().contains("noresults")
@@ -86,6 +98,9 @@ async fn api_search(
     if q.is_empty() {
         return api_error(StatusCode::BAD_REQUEST, "Missing required parameter: q");
     }
+    if let Some(resp) = server_error(&q, "/api/v0/search") {
+        return resp;
+    }
     let mut data = Vec::new();
     if !wants_nothing(&q, &f) {
         data = fill(&FIXTURE["api"], &q)
@@ -112,6 +127,9 @@ async fn html_search(
         return pages::logged_out();
     }
     let q = param(&params, "q").unwrap_or("").trim().to_string();
+    if let Some(resp) = server_error(&q, "/html/search") {
+        return resp;
+    }
     let title = format!("{} - Kagi Search", escape(&q));
     let mut main = String::new();
     let _ = write!(
@@ -131,7 +149,20 @@ async fn html_search(
     main.push_str(r#"<main id="main" class="results-box">"#);
     main.push_str(&infobox(&q));
     let results = fill(&FIXTURE["html"], &q);
-    for (i, r) in results.as_array().into_iter().flatten().enumerate() {
+    let results: Vec<&Value> = results.as_array().into_iter().flatten().collect();
+    // A query mentioning `longpage` gets eight pages' worth of results in one page, the
+    // size of a long real results page (for benchmarks); each copy has its own URLs.
+    let copies = if q.to_ascii_lowercase().contains("longpage") {
+        8
+    } else {
+        1
+    };
+    for i in 0..results.len() * copies {
+        let (copy, r) = (i / results.len(), results[i % results.len()]);
+        let mut url = r["url"].as_str().unwrap_or("").to_string();
+        if copy > 0 {
+            url = format!("{url}#p{}", copy + 1);
+        }
         let mut title = r["title"].as_str().unwrap_or("").to_string();
         let mut snippet = r["snippet"].as_str().unwrap_or("").to_string();
         if i == 0 {
@@ -144,13 +175,8 @@ async fn html_search(
                 snippet = format!("{snippet} Filters: {}.", filters.join(", "));
             }
         }
-        main.push_str(&result_block(
-            i,
-            r["url"].as_str().unwrap_or(""),
-            &title,
-            &snippet,
-        ));
-        if i == 2 {
+        main.push_str(&result_block(i, &url, &title, &snippet));
+        if i % 10 == 2 {
             main.push_str(&group_block(&q));
         }
     }
@@ -197,15 +223,42 @@ fn result_block(i: usize, url: &str, title: &str, snippet: &str) -> String {
         r#"
 <div class="search-result _0_SRI" data-position="{pos}">
   <div class="__sri-title"><h3 class="__sri-title-box"><a class="__sri_title_link _0_sri_title_link _0_URL" href="{url}" rel="noopener noreferrer">{title}</a></h3></div>
-  <div class="__sri-url-box"><a class="__sri-url" href="{url}"><span class="host">{host}</span></a>
-    <div class="__sri-more"><button class="sri-menu" aria-label="More">⋯</button></div></div>
+  <div class="__sri-url-box"><img class="__sri-favicon" src="/proxy/favicons?c={host}" alt="" width="16" height="16" loading="lazy"><a class="__sri-url" href="{url}"><span class="host">{host}</span></a>
+    <div class="__sri-more"><button class="sri-menu" aria-label="More">⋯</button>
+      <ul class="__sri-more-menu" hidden>{menu}</ul></div></div>
   <div class="__sri-body"><div class="__sri-desc">{snippet_html}</div></div>
 </div>"#,
         pos = i + 1,
         url = escape(url),
         title = escape(title),
         host = escape(host),
+        menu = site_menu(host),
     )
+}
+
+/// Kagi's per-result menu: site-preference links and an icon for each. Links inside a
+/// result that are not its title link; a parser must not take them for results.
+fn site_menu(host: &str) -> String {
+    let mut out = String::new();
+    for (mode, label, path) in [
+        ("pin", "Pin", "M2 2h6v6H2z"),
+        ("higher", "Raise", "M5 1l4 8H1z"),
+        ("normal", "Normal", "M1 5h8"),
+        ("lower", "Lower", "M5 9L1 1h8z"),
+        ("block", "Block", "M1 1l8 8M9 1L1 9"),
+    ] {
+        let _ = write!(
+            out,
+            r#"<li><a class="__sri-pref" href="/settings/domain_pref?d={host}&amp;mode={mode}"><svg class="icon" viewBox="0 0 10 10" aria-hidden="true"><path d="{path}"/></svg>{label} {host}</a></li>"#,
+            host = escape(host),
+        );
+    }
+    let _ = write!(
+        out,
+        r#"<li><a class="__sri-cache" href="/cache?url={}">Cached page</a></li>"#,
+        escape(host)
+    );
+    out
 }
 
 fn group_block(q: &str) -> String {

@@ -519,3 +519,91 @@ fn default_tokens() {
     assert!(m.url().starts_with("http://127.0.0.1:"));
     assert_eq!(m.fault_url("empty"), format!("{}/_fault/empty", m.url()));
 }
+
+#[test]
+fn long_pages_and_server_errors_on_search() {
+    let m = MockServer::start();
+    let page = get_with(
+        &format!("{}/html/search?q=rust+longpage", m.url()),
+        &[COOKIE],
+    )
+    .text();
+    assert_eq!(
+        page.matches(r#"<div class="search-result _0_SRI""#).count(),
+        40
+    );
+    assert_eq!(page.matches(r#"<div class="__srgi">"#).count(), 12);
+    assert!(page.contains(r##"href="https://rust-longpage.example.com/#p8""##));
+    // Result menus carry links that are not results.
+    assert!(page.contains(r#"class="__sri-pref" href="/settings/domain_pref?d="#));
+    for (path, headers) in [("/html/search", COOKIE), ("/api/v0/search", BOT)] {
+        let r = get_with(&format!("{}{path}?q=a+servererror+b", m.url()), &[headers]);
+        assert_eq!(r.status, 500, "{path}");
+    }
+}
+
+#[test]
+fn news_tab_clusters_and_filters() {
+    let m = MockServer::start();
+    let url = format!("{}/news?q=iran&r=us&freshness=day&order=3", m.url());
+    assert!(
+        get(&url).text().contains("Welcome to Kagi"),
+        "needs the session"
+    );
+    let page = get_with(&url, &[COOKIE]);
+    assert_eq!(page.status, 200);
+    let text = page.text();
+    assert_eq!(
+        text.matches(r#"<div class="newsResultItem _0_SRI">"#)
+            .count(),
+        7
+    );
+    assert_eq!(text.matches(r#"<div class="newsResultGroup">"#).count(), 2);
+    assert!(text.contains("Filters: r=us, freshness=day, order=3."));
+    assert!(text.contains(r#"data-domain="www.cnn.com""#));
+    assert!(text.contains("paywall-icon"));
+    let none = get_with(&format!("{}/news?q=noresults", m.url()), &[COOKIE]).text();
+    assert!(!none.contains("newsResultItem") && none.contains("No news found"));
+    let empty = get_with(&format!("{}/news?q=iran", m.fault_url("empty")), &[COOKIE]).text();
+    assert!(!empty.contains("newsResultItem"));
+}
+
+#[test]
+fn subscriber_summarizer_streams_frames() {
+    let m = MockServer::start();
+    let url = format!(
+        "{}/mother/summary_labs?url=https%3A%2F%2Fa.example%2F&stream=1&target_language=&summary_type=keypoints&summary_length=medium",
+        m.url()
+    );
+    assert!(get(&url).text().contains("<html"), "needs the session");
+    let r = get_with(&url, &[COOKIE]);
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/vnd.kagi.stream")
+    );
+    let body = r.text();
+    let frames: Vec<&str> = body.split("\0\n").filter(|f| !f.is_empty()).collect();
+    assert_eq!(frames.len(), 4);
+    assert!(frames[0].starts_with("hi:{"));
+    let last: Value =
+        serde_json::from_str(frames[3].strip_prefix("new_message.json:").unwrap()).unwrap();
+    assert_eq!(last["state"], "done");
+    assert_eq!(
+        last["reply"],
+        "Summary (keypoints) of https://a.example/: the page explains its topic in three parts."
+    );
+    let failed = get_with(
+        &format!(
+            "{}/mother/summary_labs?url=https://summary-error.example/&stream=1",
+            m.url()
+        ),
+        &[COOKIE],
+    )
+    .text();
+    assert!(failed.contains(r#""state":"error""#));
+    let bad = get_with(
+        &format!("{}/mother/summary_labs?stream=1", m.url()),
+        &[COOKIE],
+    );
+    assert_eq!(bad.status, 400);
+}
