@@ -880,6 +880,30 @@ fn tokens_never_appear_in_any_output() {
     record("probe api echo", probe_run);
     record("probe env", probe_env);
     record("creds failing", failing);
+    // The commands people run most, on both paths, and one that fails.
+    let search = run_with(&env, &["--verbose", "search", "rust lang"], &[debug]);
+    let search_api = run_with(
+        &env,
+        &["--profile", "a", "--verbose", "search", "rust lang"],
+        &[debug],
+    );
+    for (name, run) in [("search", &search), ("search api", &search_api)] {
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+    }
+    record("search", search);
+    record("search api", search_api);
+    record(
+        "batch",
+        run_with(&env, &["batch", "rust", "servererror"], &[debug]),
+    );
+    record(
+        "search failing",
+        run_with(
+            &env,
+            &["search", "rust"],
+            &[debug, ("KAGI_BASE_URL", &env.mock.fault_url("status=401"))],
+        ),
+    );
 
     // What a plugin got back: no credential-bearing headers.
     for (name, run) in &outputs {

@@ -933,3 +933,87 @@ fn cache_ttl_is_the_one_of_the_reading_run() {
     env.run(&["search", "rust", "--local-cache"]).json();
     assert_eq!(search_requests(&env).len(), 3);
 }
+
+/// Writes `./.kagi.toml` in the test's working directory.
+fn config(env: &Env, text: &str) {
+    let path = env.work_dir().join(".kagi.toml");
+    std::fs::write(&path, text).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
+#[test]
+fn api_first_falls_back_to_the_session_when_the_api_rejects_the_token() {
+    let env = Env::new();
+    config(
+        &env,
+        &format!(
+            "[auth]\npreferred_auth = \"api\"\napi_token = \"bad-api-token-0000000001\"\nsession_token = \"{SESSION_TOKEN}\"\n"
+        ),
+    );
+    let out = env.run(&["search", "rust lang"]).json();
+    // The HTML path's first result, not the API's.
+    assert_eq!(titles(&out)[0], "rust lang — Official Site");
+    let paths: Vec<String> = search_requests(&env).into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/v0/search", "/html/search"]);
+    // The strict check does not fall back, so it fails where search succeeded.
+    let check = env.run(&["auth", "check"]);
+    assert_eq!(check.code, 1, "{}", check.stderr);
+    assert!(
+        check
+            .stderr
+            .starts_with("authentication error: auth check failed for api-token"),
+        "{}",
+        check.stderr
+    );
+}
+
+#[test]
+fn api_first_with_a_good_token_uses_the_api_and_a_profile_inherits_the_preference() {
+    let env = Env::new();
+    config(
+        &env,
+        &format!(
+            "[auth]\npreferred_auth = \"api\"\napi_token = \"{API_TOKEN}\"\nsession_token = \"{SESSION_TOKEN}\"\n[profiles.work.auth]\napi_token = \"bad-api-token-0000000002\"\n"
+        ),
+    );
+    let out = env.run(&["search", "rust lang"]).json();
+    assert_eq!(titles(&out)[0], "rust lang - Wikipedia");
+    assert_eq!(search_requests(&env).len(), 1);
+    // The profile only overrides the API token: it inherits preferred_auth and the session.
+    let out = env
+        .run(&["--profile", "work", "search", "rust lang"])
+        .json();
+    assert_eq!(titles(&out)[0], "rust lang — Official Site");
+}
+
+#[test]
+fn without_a_session_the_api_rejection_is_the_error() {
+    let env = Env::new();
+    config(
+        &env,
+        "[auth]\npreferred_auth = \"api\"\napi_token = \"bad-api-token-0000000003\"\n",
+    );
+    let run = env.run(&["search", "rust lang"]);
+    run.fails_starting(1, "authentication error: ");
+    let paths: Vec<String> = search_requests(&env).into_iter().map(|r| r.path).collect();
+    assert_eq!(paths, ["/api/v0/search"], "no fallback without a session");
+}
+
+#[test]
+fn history_can_be_turned_off_in_the_config_file() {
+    let env = session_env();
+    config(&env, "[plugins.search]\nhistory = false\n");
+    env.run(&["search", "rust"]).json();
+    assert_eq!(env.run(&["history", "list"]).stdout, "[]\n");
+    config(&env, "[plugins.search]\nhistory = true\n");
+    env.run(&["search", "rust"]).json();
+    assert_eq!(
+        env.run(&["history", "list"])
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
