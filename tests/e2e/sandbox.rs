@@ -72,6 +72,15 @@ fn an_endless_loop_runs_out_of_cpu_budget() {
 }
 
 #[test]
+fn the_cpu_budget_starts_afresh_after_each_rest() {
+    // Three stretches of about 1.1 billion instructions each, with a sleep
+    // between them: more than the 2 billion budget together, less apart.
+    let run = probe(&Env::new(), &["work-and-rest", "60000000"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "round 0 done\nround 1 done\nround 2 done\n");
+}
+
+#[test]
 fn unbounded_allocation_hits_the_memory_limit() {
     let run = probe(&Env::new(), &["alloc"]);
     run.fails_with(

@@ -248,7 +248,8 @@ impl Runtime {
             bindings::Plugin::add_to_linker::<HostState, wasmtime::component::HasSelf<HostState>>(
                 linker,
                 |s| s,
-            )
+            )?;
+            refill_fuel_after_sleep(linker)
         };
         link(&mut linker).map_err(|e| Error::PluginFailed {
             plugin: name.clone(),
@@ -336,7 +337,7 @@ impl Runtime {
         let memory_hit = store.data().limiter.hit;
         let fuel_left = store.get_fuel().unwrap_or(0);
         log::debug(&format!(
-            "plugin {name}: used {} instructions of fuel",
+            "plugin {name}: used {} instructions of fuel (since it last slept)",
             limits.fuel.saturating_sub(fuel_left)
         ));
         match result {
@@ -345,6 +346,28 @@ impl Runtime {
             Err(e) => trap_error(&name, e, &limits, memory_hit, &output),
         }
     }
+}
+
+/// Replaces `terminal.sleep-ms` with a version that also restores the CPU
+/// budget: the budget covers each stretch of work between sleeps, so a
+/// long-running command (`watch`) is not stopped by the sum of its polls,
+/// while a loop that never rests still is. (It needs the store, which the
+/// generated host traits do not get.)
+fn refill_fuel_after_sleep(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
+    use bindings::kagi::plugin::terminal::Host as _;
+    linker.allow_shadowing(true);
+    let interface = format!("kagi:plugin/terminal@{}", kagi_manifest::API_VERSION);
+    linker.instance(&interface)?.func_wrap(
+        "sleep-ms",
+        |mut store: wasmtime::StoreContextMut<'_, HostState>, (ms,): (u64,)| {
+            store.data_mut().sleep_ms(ms)?;
+            let budget = store.data().grants.limits.fuel;
+            store.set_fuel(budget)?;
+            Ok(())
+        },
+    )?;
+    linker.allow_shadowing(false);
+    Ok(())
 }
 
 fn command_error(

@@ -53,6 +53,19 @@ impl Plugin for Probe {
             }
             "panic" => panic!("the probe panicked on purpose"),
             "sleep" => out::sleep(std::time::Duration::from_secs(3600)),
+            "work-and-rest" => {
+                // Three stretches of work, each below the CPU budget, with a
+                // rest between them; together above it.
+                let rounds: u64 = arg.parse().unwrap_or(1);
+                let mut x: u64 = 0;
+                for round in 0..3 {
+                    for _ in 0..rounds {
+                        x = std::hint::black_box(x.wrapping_add(1));
+                    }
+                    out::println(&format!("round {round} done"));
+                    out::sleep(std::time::Duration::from_millis(1));
+                }
+            }
             "exit" => std::process::exit(7),
             "session" => {
                 // The manifest declares only `api`.
