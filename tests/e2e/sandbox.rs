@@ -62,9 +62,16 @@ fn a_plugin_importing_sockets_is_refused_at_load() {
     assert!(run.stderr.contains("(network sockets)"), "{}", run.stderr);
 }
 
+/// The probe with a policy that lowers its CPU budget to 2 billion instructions.
+fn small_cpu_budget() -> Env {
+    let env = Env::new();
+    let path = policy(&env, "max-cpu-gigainstructions = 2\n");
+    env.var("KAGI_POLICY", path.to_str().unwrap())
+}
+
 #[test]
 fn an_endless_loop_runs_out_of_cpu_budget() {
-    let run = probe(&Env::new(), &["loop"]);
+    let run = probe(&small_cpu_budget(), &["loop"]);
     run.fails_with(
         3,
         "plugin error: plugin `probe` used up its CPU budget of 2 billion instructions",
@@ -75,7 +82,7 @@ fn an_endless_loop_runs_out_of_cpu_budget() {
 fn the_cpu_budget_starts_afresh_after_each_rest() {
     // Three stretches of about 1.1 billion instructions each, with a sleep
     // between them: more than the 2 billion budget together, less apart.
-    let run = probe(&Env::new(), &["work-and-rest", "60000000"]);
+    let run = probe(&small_cpu_budget(), &["work-and-rest", "60000000"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "round 0 done\nround 1 done\nround 2 done\n");
 }
@@ -157,6 +164,20 @@ fn a_policy_lowers_the_time_limit_and_sleeping_past_it_is_stopped() {
         "plugin error: plugin `probe` ran past its time limit of 1 s",
     );
     assert!(started.elapsed() < std::time::Duration::from_secs(15));
+}
+
+#[test]
+fn computing_past_the_time_limit_is_stopped_from_outside() {
+    // The default CPU budget (50 billion instructions) would last far longer.
+    let env = Env::new();
+    let path = policy(&env, "max-timeout-secs = 1\n");
+    let env = env.var("KAGI_POLICY", path.to_str().unwrap());
+    let started = std::time::Instant::now();
+    probe(&env, &["loop"]).fails_with(
+        3,
+        "plugin error: plugin `probe` ran past its time limit of 1 s",
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
 }
 
 #[test]

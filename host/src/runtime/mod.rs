@@ -2,9 +2,11 @@
 //! exactly the granted interfaces, and the limits around a call.
 //!
 //! Limits: linear memory (a resource limiter), CPU (fuel, which does not count
-//! time the host spends on I/O), a wall-clock deadline (an epoch tick at the
-//! deadline for code that never calls the host, and deadline-bounded waits in
-//! every blocking host call), and the output limit. Any of them ends the plugin
+//! time the host spends on I/O), a wall-clock deadline, and the output limit.
+//! The deadline is kept around the call, not inside the plugin's code: the
+//! plugin runs on its own thread while the host waits for it with a timeout,
+//! and every blocking host call is bounded by the same deadline. So there is
+//! no epoch instrumentation slowing the plugin down. Any limit ends the plugin
 //! with a one-line reason naming it; the host stays in control.
 
 mod cache;
@@ -198,7 +200,6 @@ impl Runtime {
         let mut config = Config::new();
         config
             .consume_fuel(true)
-            .epoch_interruption(true)
             .max_wasm_stack(1 << 20)
             .cranelift_opt_level(wasmtime::OptLevel::Speed)
             .parallel_compilation(true);
@@ -277,21 +278,6 @@ impl Runtime {
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
         store.set_fuel(limits.fuel).expect("fuel is enabled");
-        store.set_epoch_deadline(1);
-        store.epoch_deadline_trap();
-
-        // The wall-clock deadline for code that never calls the host.
-        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
-        if let Some(timeout) = limits.timeout {
-            let engine = self.engine.clone();
-            std::thread::spawn(move || {
-                if cancelled.recv_timeout(timeout)
-                    == Err(std::sync::mpsc::RecvTimeoutError::Timeout)
-                {
-                    engine.increment_epoch();
-                }
-            });
-        }
 
         log::debug(&format!("plugin {name}: instantiating"));
         let invocation = bindings::exports::kagi::plugin::command::Invocation {
@@ -305,45 +291,86 @@ impl Runtime {
                 })
                 .collect(),
         };
-        let before_instantiate = Instant::now();
-        let mut instantiated = Duration::ZERO;
-        let result =
-            bindings::Plugin::instantiate(&mut store, &component, &linker).and_then(|plugin| {
-                instantiated = before_instantiate.elapsed();
-                plugin
-                    .kagi_plugin_command()
-                    .call_run(&mut store, &invocation)
+        // The plugin runs on its own thread; this one keeps the deadline.
+        let (done, finished) = std::sync::mpsc::channel();
+        let thread_name = name.clone();
+        let (thread_limits, thread_output) = (limits.clone(), output.clone());
+        let call = move || {
+            let (name, limits, output) = (thread_name, thread_limits, thread_output);
+            let before_instantiate = Instant::now();
+            let mut instantiated = Duration::ZERO;
+            let result =
+                bindings::Plugin::instantiate(&mut store, &component, &linker).and_then(|plugin| {
+                    instantiated = before_instantiate.elapsed();
+                    plugin
+                        .kagi_plugin_command()
+                        .call_run(&mut store, &invocation)
+                });
+            let ran = before_instantiate.elapsed().saturating_sub(instantiated);
+            let waited = Duration::from_nanos(
+                store
+                    .data()
+                    .ctx
+                    .waited_ns
+                    .load(std::sync::atomic::Ordering::Relaxed),
+            );
+            log::debug(&format!(
+                "plugin {name}: took {:.1} ms: load {:.1} ms, link {:.1} ms, instantiate {:.1} ms, run {:.1} ms (waiting on I/O {:.1} ms)",
+                ms(started.elapsed()),
+                ms(loaded),
+                ms(before_instantiate
+                    .duration_since(started)
+                    .saturating_sub(loaded)),
+                ms(instantiated),
+                ms(ran),
+                ms(waited)
+            ));
+            let memory_hit = store.data().limiter.hit;
+            let fuel_left = store.get_fuel().unwrap_or(0);
+            log::debug(&format!(
+                "plugin {name}: used {} instructions of fuel (since it last slept)",
+                limits.fuel.saturating_sub(fuel_left)
+            ));
+            let outcome = match result {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(command_error(&name, e, &output)),
+                Err(e) => trap_error(&name, e, &limits, memory_hit, &output),
+            };
+            let _ = done.send(outcome);
+        };
+        let spawned = std::thread::Builder::new()
+            .name(format!("plugin {name}"))
+            // Room for the plugin's wasm stack (1 MiB) plus the host's frames.
+            .stack_size(16 << 20)
+            .spawn(call);
+        if let Err(e) = spawned {
+            return Err(Error::PluginFailed {
+                plugin: name,
+                reason: format!("could not be started: {e}"),
+                stderr_tail: String::new(),
             });
-        drop(cancel);
-        let ran = before_instantiate.elapsed().saturating_sub(instantiated);
-        let waited = Duration::from_nanos(
-            store
-                .data()
-                .ctx
-                .waited_ns
-                .load(std::sync::atomic::Ordering::Relaxed),
-        );
-        log::debug(&format!(
-            "plugin {name}: took {:.1} ms: load {:.1} ms, link {:.1} ms, instantiate {:.1} ms, run {:.1} ms (waiting on I/O {:.1} ms)",
-            ms(started.elapsed()),
-            ms(loaded),
-            ms(before_instantiate
-                .duration_since(started)
-                .saturating_sub(loaded)),
-            ms(instantiated),
-            ms(ran),
-            ms(waited)
-        ));
-        let memory_hit = store.data().limiter.hit;
-        let fuel_left = store.get_fuel().unwrap_or(0);
-        log::debug(&format!(
-            "plugin {name}: used {} instructions of fuel (since it last slept)",
-            limits.fuel.saturating_sub(fuel_left)
-        ));
-        match result {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(command_error(&name, e, &output)),
-            Err(e) => trap_error(&name, e, &limits, memory_hit, &output),
+        }
+        let received = match deadline {
+            Some(at) => finished.recv_timeout(at.saturating_duration_since(Instant::now())),
+            None => finished
+                .recv()
+                .map_err(|_| std::sync::mpsc::RecvTimeoutError::Disconnected),
+        };
+        match received {
+            Ok(outcome) => outcome,
+            // The plugin is still computing: report it and let the process
+            // end (and the plugin's thread with it).
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::PluginFailed {
+                plugin: name,
+                reason: time_limit(&limits),
+                stderr_tail: output.stderr_tail(),
+            }),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::PluginFailed {
+                plugin: name,
+                reason: "stopped without a result (an internal error in kagi; please report it)"
+                    .into(),
+                stderr_tail: output.stderr_tail(),
+            }),
         }
     }
 }
@@ -433,7 +460,6 @@ fn trap_error(
             "used up its CPU budget of {} billion instructions",
             limits.fuel / 1_000_000_000
         ),
-        Some(Trap::Interrupt) => time_limit(limits),
         Some(Trap::StackOverflow) => "overflowed its stack (runaway recursion)".to_string(),
         Some(Trap::UnreachableCodeReached) if output.stderr_tail().contains("panicked") => {
             "panicked".to_string()
