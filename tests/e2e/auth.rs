@@ -2,7 +2,7 @@
 //! set/status/check`, the keychain, the error messages, and that tokens never
 //! leak.
 
-use crate::support::{Env, Run, test_plugin};
+use crate::support::{Env, Run, assert_contains, test_plugin};
 use kagi_mock::{API_TOKEN, MockServer, SESSION_TOKEN};
 use std::path::{Path, PathBuf};
 
@@ -293,12 +293,9 @@ fn auth_set_keeps_comments_and_other_content_and_writes_0600() {
     {
         assert_eq!(mode(&path), 0o600);
         // The warning before the write, and the note that it is fixed now.
-        assert!(
-            run.stderr.contains(
-                "note: ./.kagi.toml was readable by other users (mode 644); it is now 600 (only you)"
-            ),
-            "{}",
-            run.stderr
+        assert_contains(
+            &run.stderr,
+            "note: ./.kagi.toml was readable by other users (mode 644); it is now 600 (only you)",
         );
     }
     // Nothing but the config file is left in the directory.
@@ -352,7 +349,7 @@ fn auth_set_needs_something_to_save() {
     let env = Env::new();
     let run = env.run(&["auth", "set"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("--session-token"), "{}", run.stderr);
+    assert_contains(&run.stderr, "--session-token");
     assert!(!local_config(&env).exists());
 }
 
@@ -605,11 +602,9 @@ fn verbose_shows_requests_and_credential_kinds_but_no_values() {
         "{}",
         run.stderr
     );
-    assert!(
-        run.stderr
-            .contains(&format!("kagi[debug]: auth check: HTTP 200 from {url}")),
-        "{}",
-        run.stderr
+    assert_contains(
+        &run.stderr,
+        &format!("kagi[debug]: auth check: HTTP 200 from {url}"),
     );
     assert!(!run.stderr.contains(SESSION_TOKEN));
 }

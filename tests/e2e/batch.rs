@@ -1,7 +1,7 @@
 //! `kagi batch` and `kagi watch` against the mock.
 
 use crate::search::{api_env, session_env, titles, urls};
-use crate::support::{Env, Run};
+use crate::support::{Env, Run, assert_contains};
 use std::io::Write;
 use std::process::Stdio;
 
@@ -44,12 +44,9 @@ fn batch_runs_arguments_concurrently_in_input_order() {
         "{}",
         run.stdout
     );
-    assert!(
-        run.stdout.contains(
-            "{\n          \"published\": null,\n          \"rank\": null,\n          \"snippet\""
-        ),
-        "{}",
-        run.stdout
+    assert_contains(
+        &run.stdout,
+        "{\n          \"published\": null,\n          \"rank\": null,\n          \"snippet\"",
     );
     assert!(
         env.mock.max_in_flight() >= 2,
@@ -279,11 +276,7 @@ fn watch_reports_added_and_removed_results() {
             "watch #2: 0 added, 2 removed"
         ]
     );
-    assert!(
-        run.stdout.contains("  - https://www.reddit.com/r/rust/\n"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "  - https://www.reddit.com/r/rust/\n");
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The compiled-code cache: compile once, load afterwards, rebuild what is
 //! corrupt or stale.
 
-use crate::support::Env;
+use crate::support::{Env, assert_contains};
 use std::path::PathBuf;
 
 fn entries(env: &Env) -> Vec<PathBuf> {
@@ -16,7 +16,7 @@ fn entries(env: &Env) -> Vec<PathBuf> {
 fn smallweb(env: &Env) -> crate::support::Run {
     let run = env.run(&["smallweb", "--limit", "1"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("\"xml\""), "{}", run.stdout);
+    assert_contains(&run.stdout, "\"xml\"");
     run
 }
 
@@ -24,11 +24,7 @@ fn smallweb(env: &Env) -> crate::support::Run {
 fn the_second_run_loads_compiled_code_instead_of_compiling() {
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
     let first = smallweb(&env);
-    assert!(
-        first.stderr.contains("kagi[debug]: plugin news: compiling"),
-        "{}",
-        first.stderr
-    );
+    assert_contains(&first.stderr, "kagi[debug]: plugin news: compiling");
     let files = entries(&env);
     assert_eq!(files.len(), 1, "one cache entry: {files:?}");
     let modified = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
@@ -59,33 +55,16 @@ fn a_corrupt_cache_entry_is_discarded_and_rebuilt() {
     std::fs::write(&file, &bytes).unwrap();
 
     let run = smallweb(&env);
-    assert!(
-        run.stderr
-            .contains("plugin news: corrupt cache entry discarded"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("plugin news: compiling"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "plugin news: corrupt cache entry discarded");
+    assert_contains(&run.stderr, "plugin news: compiling");
     let run = smallweb(&env);
-    assert!(
-        run.stderr.contains("loaded compiled code from the cache"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "loaded compiled code from the cache");
 
     // Garbage and an empty file are handled the same way.
     for junk in [b"not a cache entry".to_vec(), Vec::new()] {
         std::fs::write(&file, junk).unwrap();
         let run = smallweb(&env);
-        assert!(
-            run.stderr.contains("corrupt cache entry discarded"),
-            "{}",
-            run.stderr
-        );
+        assert_contains(&run.stderr, "corrupt cache entry discarded");
     }
 }
 
@@ -102,17 +81,8 @@ fn a_stale_entry_with_a_valid_checksum_is_rebuilt() {
     entry.extend_from_slice(&payload);
     std::fs::write(&file, entry).unwrap();
     let run = smallweb(&env);
-    assert!(
-        run.stderr
-            .contains("plugin news: stale cache entry discarded"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr.contains("plugin news: compiling"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "plugin news: stale cache entry discarded");
+    assert_contains(&run.stderr, "plugin news: compiling");
 }
 
 /// The entry format's checksum (XXH3-128, little-endian), as host/src/runtime/cache.rs writes it.

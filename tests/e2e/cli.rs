@@ -1,7 +1,7 @@
 //! Help, versions, usage errors and completions come from the manifests and
 //! never run a plugin.
 
-use crate::support::Env;
+use crate::support::{Env, assert_contains};
 
 /// Help and usage paths must not compile or instantiate any wasm.
 fn assert_no_wasm(env: &Env, run: &crate::support::Run) {
@@ -26,7 +26,7 @@ fn no_arguments_prints_help_to_stderr_and_exits_2() {
     let run = env.run(&[]);
     assert_eq!(run.code, 2);
     assert_eq!(run.stdout, "");
-    assert!(run.stderr.contains("Usage: kagi"), "{}", run.stderr);
+    assert_contains(&run.stderr, "Usage: kagi");
     assert_no_wasm(&env, &run);
 }
 

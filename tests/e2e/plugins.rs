@@ -1,7 +1,7 @@
 //! Third-party plugins: install with reviewed grants, run, change grants,
 //! replace built-ins only with consent, remove; policy; API versions.
 
-use crate::support::{Env, Run, example_plugin, test_plugin};
+use crate::support::{Env, Run, assert_contains, example_plugin, test_plugin};
 use kagi_mock::{API_TOKEN, MockServer};
 
 fn install(env: &Env, path: &std::path::Path, extra: &[&str]) -> Run {
@@ -19,16 +19,10 @@ fn installing_off_a_terminal_needs_explicit_grants() {
     let env = api_env();
     let run = install(&env, &example_plugin(), &[]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("plugin `top-result` 0.1.0 asks to:"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("  credential:api: have your API token attached"),
-        "{}",
-        run.stderr
+    assert_contains(&run.stderr, "plugin `top-result` 0.1.0 asks to:");
+    assert_contains(
+        &run.stderr,
+        "  credential:api: have your API token attached",
     );
     assert!(
         run.stderr.ends_with(
@@ -50,30 +44,15 @@ fn the_example_plugin_is_installed_granted_run_and_removed() {
     let env = api_env();
     let run = install(&env, &example_plugin(), &["--grant-all"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("installed `top-result` into "),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "installed `top-result` into ");
 
     let list = env.run(&["plugin", "list"]);
-    assert!(
-        list.stdout
-            .contains("top-result 0.1.0 (installed, plugin API 0.1.0)"),
-        "{}",
-        list.stdout
+    assert_contains(
+        &list.stdout,
+        "top-result 0.1.0 (installed, plugin API 0.1.0)",
     );
-    assert!(
-        list.stdout.contains("credential:api (granted)"),
-        "{}",
-        list.stdout
-    );
-    assert!(
-        list.stdout
-            .contains("news 0.1.0 (built-in, plugin API 0.1.0)"),
-        "{}",
-        list.stdout
-    );
+    assert_contains(&list.stdout, "credential:api (granted)");
+    assert_contains(&list.stdout, "news 0.1.0 (built-in, plugin API 0.1.0)");
     assert!(env.run(&["--help"]).stdout.contains("top-result"));
 
     let run = env.run(&["top-result", "rust lang"]);
@@ -90,12 +69,8 @@ fn the_example_plugin_is_installed_granted_run_and_removed() {
     );
 
     let info = env.run(&["plugin", "info", "top-result"]);
-    assert!(info.stdout.contains("sha256: "), "{}", info.stdout);
-    assert!(
-        info.stdout.contains("limits: memory 256 MiB, time 600 s"),
-        "{}",
-        info.stdout
-    );
+    assert_contains(&info.stdout, "sha256: ");
+    assert_contains(&info.stdout, "limits: memory 256 MiB, time 600 s");
 
     let run = env.run(&["plugin", "remove", "top-result"]);
     assert_eq!(
@@ -104,11 +79,7 @@ fn the_example_plugin_is_installed_granted_run_and_removed() {
     );
     let gone = env.run(&["top-result", "rust lang"]);
     assert_eq!(gone.code, 2);
-    assert!(
-        gone.stderr.contains("unrecognized subcommand 'top-result'"),
-        "{}",
-        gone.stderr
-    );
+    assert_contains(&gone.stderr, "unrecognized subcommand 'top-result'");
     assert!(!env.run(&["--help"]).stdout.contains("top-result"));
 }
 
@@ -153,7 +124,7 @@ fn a_plugin_gets_only_what_was_granted() {
     );
     let run = env.run(&["plugin", "grant", "news", "storage"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("`news` is built in"), "{}", run.stderr);
+    assert_contains(&run.stderr, "`news` is built in");
 }
 
 #[test]
@@ -210,11 +181,7 @@ fn a_policy_can_forbid_third_party_plugins() {
     let env = env.var("KAGI_POLICY", &policy);
     let list = env.run(&["plugin", "list"]);
     assert!(!list.stdout.contains("top-result"), "{}", list.stdout);
-    assert!(
-        list.stdout.contains("third-party plugins are not allowed"),
-        "{}",
-        list.stdout
-    );
+    assert_contains(&list.stdout, "third-party plugins are not allowed");
     assert_eq!(env.run(&["top-result", "x"]).code, 2, "the command is gone");
     install(&env, &example_plugin(), &["--grant-all"]).fails_with(
         1,
@@ -231,23 +198,10 @@ fn a_policy_narrows_what_plugin_list_shows() {
     );
     let env = env.var("KAGI_POLICY", &policy);
     let info = env.run(&["plugin", "info", "news"]);
-    assert!(
-        info.stdout.contains("limits: memory 64 MiB"),
-        "{}",
-        info.stdout
-    );
+    assert_contains(&info.stdout, "limits: memory 64 MiB");
     let list = env.run(&["plugin", "list"]);
-    assert!(
-        list.stdout
-            .contains("credentials forbidden to plugins: session"),
-        "{}",
-        list.stdout
-    );
-    assert!(
-        list.stdout.contains("memory at most 64 MiB"),
-        "{}",
-        list.stdout
-    );
+    assert_contains(&list.stdout, "credentials forbidden to plugins: session");
+    assert_contains(&list.stdout, "memory at most 64 MiB");
 }
 
 /// The same plugin with its manifest claiming another API version.
@@ -411,32 +365,17 @@ fn on_a_terminal_install_shows_the_capabilities_and_asks() {
     let path = example_plugin();
     let run = on_a_terminal(&env, &["plugin", "install", path.to_str().unwrap()], "n");
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(
-        run.stdout
-            .contains("credential:api: have your API token attached"),
-        "{}",
-        run.stdout
+    assert_contains(&run.stdout, "credential:api: have your API token attached");
+    assert_contains(
+        &run.stdout,
+        "Install `top-result` and grant all of the above?",
     );
-    assert!(
-        run.stdout
-            .contains("Install `top-result` and grant all of the above?"),
-        "{}",
-        run.stdout
-    );
-    assert!(
-        run.stdout.contains("Not installed. Nothing was changed."),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "Not installed. Nothing was changed.");
     assert!(!env.data_dir().join("plugins/top-result").exists());
 
     let run = on_a_terminal(&env, &["plugin", "install", path.to_str().unwrap()], "y");
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert!(
-        run.stdout.contains("granted: service:kagi, credential:api"),
-        "{}",
-        run.stdout
-    );
+    assert_contains(&run.stdout, "granted: service:kagi, credential:api");
     assert_eq!(
         env.run(&["top-result", "rust lang", "--url-only"]).stdout,
         "https://en.wikipedia.org/wiki/rust-lang\n"
@@ -473,11 +412,7 @@ fn a_policy_can_restrict_the_hosts_plugins_reach() {
         &path,
     ]);
     run.fails_starting(1, "network error: ");
-    assert!(
-        run.stderr.contains("which this plugin may not reach"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "which this plugin may not reach");
     assert!(other.requests().is_empty());
     assert!(
         env.run(&["plugin", "list"])

@@ -1,6 +1,6 @@
 //! The sandbox, proven with test plugins that probe it and misbehave.
 
-use crate::support::{Env, test_plugin};
+use crate::support::{Env, assert_contains, test_plugin};
 use std::path::PathBuf;
 
 fn probe(env: &Env, action: &[&str]) -> crate::support::Run {
@@ -47,7 +47,7 @@ fn a_plugin_importing_the_filesystem_is_refused_at_load() {
         4,
         "plugin denied: plugin `fs-reader` was refused at load: it imports `wasi:filesystem/",
     );
-    assert!(run.stderr.contains("(filesystem access)"), "{}", run.stderr);
+    assert_contains(&run.stderr, "(filesystem access)");
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
@@ -58,8 +58,8 @@ fn a_plugin_importing_sockets_is_refused_at_load() {
         4,
         "plugin denied: plugin `socket-opener` was refused at load: it imports ",
     );
-    assert!(run.stderr.contains("`wasi:sockets/"), "{}", run.stderr);
-    assert!(run.stderr.contains("(network sockets)"), "{}", run.stderr);
+    assert_contains(&run.stderr, "`wasi:sockets/");
+    assert_contains(&run.stderr, "(network sockets)");
 }
 
 /// The probe with a policy that lowers its CPU budget to 2 billion instructions.
@@ -109,11 +109,7 @@ fn unbounded_recursion_overflows_the_stack() {
 fn a_panic_is_reported_with_the_tail_of_stderr() {
     let run = probe(&Env::new(), &["panic"]);
     assert_eq!(run.code, 3, "{}", run.stderr);
-    assert!(
-        run.stderr.contains("plugin error: plugin `probe` panicked"),
-        "{}",
-        run.stderr
-    );
+    assert_contains(&run.stderr, "plugin error: plugin `probe` panicked");
     assert!(
         run.stderr.contains("  | ") && run.stderr.contains("the probe panicked on purpose"),
         "{}",

@@ -1,7 +1,7 @@
 //! `kagi search` against the mock: both paths, every flag, the refused
 //! combinations, every format, the cache, history and site preferences.
 
-use crate::support::{Env, Run};
+use crate::support::{Env, Run, assert_contains};
 use kagi_mock::{API_TOKEN, SESSION_TOKEN};
 use serde_json::Value;
 
@@ -318,10 +318,10 @@ fn refused_combinations_and_bad_values() {
     // Usage errors come from the parser built from the manifest (exit 2).
     let run = env.run(&["search", "rust", "--personalized", "--no-personalized"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+    assert_contains(&run.stderr, "cannot be used with");
     let run = env.run(&["search", "rust", "--template", "{{url}}", "--follow", "1"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("cannot be used with"), "{}", run.stderr);
+    assert_contains(&run.stderr, "cannot be used with");
     for bad in [
         &["search", "rust", "--format", "xml"][..],
         &["search", "rust", "--time", "decade"],

@@ -163,3 +163,12 @@ impl Run {
         );
     }
 }
+
+/// Asserts that `haystack` contains `needle`, showing the whole text if not.
+#[track_caller]
+pub fn assert_contains(haystack: &str, needle: &str) {
+    assert!(
+        haystack.contains(needle),
+        "expected {needle:?} in:\n{haystack}"
+    );
+}
