@@ -1,6 +1,7 @@
 //! `kagi`: the host binary. It owns the command line, configuration,
 //! credentials and the network; every feature is a sandboxed plugin.
 
+mod atomic_file;
 mod auth;
 mod auth_cmd;
 mod capabilities;

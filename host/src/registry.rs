@@ -222,14 +222,15 @@ impl Registry {
             Error::Config(format!("cannot install into {}: {e}", dir.display()))
         };
         fs::create_dir_all(&dir).map_err(fail)?;
-        write_atomic(&dir.join("plugin.wasm"), bytes).map_err(fail)?;
+        crate::atomic_file::write(&dir.join("plugin.wasm"), &[bytes]).map_err(fail)?;
         // The manifest exactly as the plugin carries it, so help needs no wasm.
         let manifest =
             crate::wasm_manifest::manifest_text(bytes).map_err(|e| Error::PluginDenied {
                 plugin: entry.name().to_string(),
                 reason: e,
             })?;
-        write_atomic(&dir.join("manifest.toml"), manifest.as_bytes()).map_err(fail)?;
+        crate::atomic_file::write(&dir.join("manifest.toml"), &[manifest.as_bytes()])
+            .map_err(fail)?;
         self.save_record(entry.name(), record)?;
         Ok(dir)
     }
@@ -237,7 +238,7 @@ impl Registry {
     pub fn save_record(&self, name: &str, record: &InstallRecord) -> Result<()> {
         let dir = self.dir.join(name);
         let text = toml::to_string(record).expect("records serialise");
-        write_atomic(&dir.join("installed.toml"), text.as_bytes())
+        crate::atomic_file::write(&dir.join("installed.toml"), &[text.as_bytes()])
             .map_err(|e| Error::Config(format!("cannot write {}: {e}", dir.display())))
     }
 
@@ -263,13 +264,4 @@ fn read_installed(dir: &Path) -> std::result::Result<PluginEntry, String> {
             record,
         },
     })
-}
-
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path.parent().expect("files live in a folder");
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

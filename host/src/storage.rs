@@ -48,16 +48,8 @@ impl Store {
     }
 
     pub fn set(&self, key: &str, value: &[u8]) -> Result<(), String> {
-        let path = self.path(key)?;
-        let dir = path.parent().expect("keys live under the root");
-        fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)
-            .map_err(|e| format!("cannot write `{key}`: {e}"))?;
-        tmp.write_all(value)
-            .map_err(|e| format!("cannot write `{key}`: {e}"))?;
-        tmp.persist(&path)
-            .map_err(|e| format!("cannot write `{key}`: {e}"))?;
-        Ok(())
+        crate::atomic_file::write(&self.path(key)?, &[value])
+            .map_err(|e| format!("cannot write `{key}`: {e}"))
     }
 
     pub fn append(&self, key: &str, value: &[u8]) -> Result<(), String> {

@@ -12,7 +12,6 @@
 use crate::log;
 use std::fs;
 use std::hash::{Hash, Hasher};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use wasmtime::Engine;
 use wasmtime::component::Component;
@@ -103,12 +102,7 @@ impl CodeCache {
 
     fn store(&self, path: &Path, component: &Component) -> wasmtime::Result<()> {
         let payload = component.serialize()?;
-        fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(MAGIC)?;
-        tmp.write_all(&checksum(&payload))?;
-        tmp.write_all(&payload)?;
-        tmp.persist(path).map_err(|e| e.error)?;
+        crate::atomic_file::write(path, &[MAGIC, &checksum(&payload), &payload])?;
         Ok(())
     }
 }
