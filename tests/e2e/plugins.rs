@@ -167,18 +167,11 @@ fn replacing_a_built_in_command_needs_consent() {
     );
 }
 
-fn write_policy(env: &Env, text: &str) -> String {
-    let path = env.dir.path().join("policy.toml");
-    std::fs::write(&path, text).unwrap();
-    path.display().to_string()
-}
-
 #[test]
 fn a_policy_can_forbid_third_party_plugins() {
     let env = api_env();
     assert_eq!(install(&env, &example_plugin(), &["--grant-all"]).code, 0);
-    let policy = write_policy(&env, "allow-third-party = false\n");
-    let env = env.var("KAGI_POLICY", &policy);
+    let env = env.policy("allow-third-party = false\n");
     let list = env.run(&["plugin", "list"]);
     assert!(!list.stdout.contains("top-result"), "{}", list.stdout);
     assert_contains(&list.stdout, "third-party plugins are not allowed");
@@ -191,12 +184,7 @@ fn a_policy_can_forbid_third_party_plugins() {
 
 #[test]
 fn a_policy_narrows_what_plugin_list_shows() {
-    let env = Env::new();
-    let policy = write_policy(
-        &env,
-        "forbid-credentials = [\"session\"]\nmax-memory-mb = 64\n",
-    );
-    let env = env.var("KAGI_POLICY", &policy);
+    let env = Env::new().policy("forbid-credentials = [\"session\"]\nmax-memory-mb = 64\n");
     let info = env.run(&["plugin", "info", "news"]);
     assert_contains(&info.stdout, "limits: memory 64 MiB");
     let list = env.run(&["plugin", "list"]);
@@ -247,21 +235,26 @@ fn an_incompatible_api_version_is_refused_with_both_versions() {
     assert_eq!(install(&env, &older, &["--grant-all"]).code, 0);
 }
 
-#[test]
-fn a_redirect_never_carries_the_session_cookie_to_another_origin() {
-    let env = Env::new().var("KAGI_SESSION_TOKEN", kagi_mock::SESSION_TOKEN);
-    let other = MockServer::start();
+/// Runs the thief test plugin's `steal PATH` in `env`.
+fn steal(env: &Env, path: &str) -> Run {
     let thief = test_plugin("thief");
-    let target = format!("{}/_mock/echo", other.url());
-    let path = format!("/_mock/redirect?to={target}");
-    let run = env.run(&[
+    env.run(&[
         "plugin",
         "test",
         thief.to_str().unwrap(),
         "--",
         "steal",
-        &path,
-    ]);
+        path,
+    ])
+}
+
+#[test]
+fn a_redirect_never_carries_the_session_cookie_to_another_origin() {
+    let env = Env::new().var("KAGI_SESSION_TOKEN", kagi_mock::SESSION_TOKEN);
+    let other = MockServer::start();
+    let target = format!("{}/_mock/echo", other.url());
+    let path = format!("/_mock/redirect?to={target}");
+    let run = steal(&env, &path);
     let out = run.json();
     assert_eq!(out["status"], 200);
     let echoed: serde_json::Value = serde_json::from_str(out["body"].as_str().unwrap()).unwrap();
@@ -282,14 +275,7 @@ fn a_redirect_never_carries_the_session_cookie_to_another_origin() {
         "/_mock/redirect?to=http://localhost:{}/_mock/echo",
         other.addr().port()
     );
-    let run = env.run(&[
-        "plugin",
-        "test",
-        thief.to_str().unwrap(),
-        "--",
-        "steal",
-        &elsewhere,
-    ]);
+    let run = steal(&env, &elsewhere);
     run.fails_with(
         1,
         &format!(
@@ -385,32 +371,16 @@ fn on_a_terminal_install_shows_the_capabilities_and_asks() {
 #[test]
 fn a_policy_can_restrict_the_hosts_plugins_reach() {
     let env = Env::new().var("KAGI_SESSION_TOKEN", kagi_mock::SESSION_TOKEN);
-    let policy = write_policy(&env, "allowed-hosts = [\"example.com\"]\n");
-    let env = env.var("KAGI_POLICY", &policy);
+    let env = env.policy("allowed-hosts = [\"example.com\"]\n");
     let other = MockServer::start();
-    let thief = test_plugin("thief");
-    let info = env.run(&[
-        "plugin",
-        "test",
-        thief.to_str().unwrap(),
-        "--",
-        "steal",
-        "/_mock/echo",
-    ]);
+    let direct = steal(&env, "/_mock/echo");
     assert_eq!(
-        info.code, 0,
+        direct.code, 0,
         "the Kagi service itself stays reachable: {}",
-        info.stderr
+        direct.stderr
     );
     let path = format!("/_mock/redirect?to={}/_mock/echo", other.url());
-    let run = env.run(&[
-        "plugin",
-        "test",
-        thief.to_str().unwrap(),
-        "--",
-        "steal",
-        &path,
-    ]);
+    let run = steal(&env, &path);
     run.fails_starting(1, "network error: ");
     assert_contains(&run.stderr, "which this plugin may not reach");
     assert!(other.requests().is_empty());

@@ -1,7 +1,6 @@
 //! The sandbox, proven with test plugins that probe it and misbehave.
 
 use crate::support::{Env, assert_contains, test_plugin};
-use std::path::PathBuf;
 
 fn probe(env: &Env, action: &[&str]) -> crate::support::Run {
     let path = test_plugin("probe");
@@ -65,8 +64,7 @@ fn a_plugin_importing_sockets_is_refused_at_load() {
 /// The probe with a policy that lowers its CPU budget to 2 billion instructions.
 fn small_cpu_budget() -> Env {
     let env = Env::new();
-    let path = policy(&env, "max-cpu-gigainstructions = 2\n");
-    env.var("KAGI_POLICY", path.to_str().unwrap())
+    env.policy("max-cpu-gigainstructions = 2\n")
 }
 
 #[test]
@@ -142,17 +140,10 @@ fn endless_output_hits_the_output_limit() {
     assert!(run.stdout.len() <= 256 * 1024 * 1024);
 }
 
-fn policy(env: &Env, text: &str) -> PathBuf {
-    let path = env.dir.path().join("policy.toml");
-    std::fs::write(&path, text).unwrap();
-    path
-}
-
 #[test]
 fn a_policy_lowers_the_time_limit_and_sleeping_past_it_is_stopped() {
     let env = Env::new();
-    let path = policy(&env, "max-timeout-secs = 1\n");
-    let env = env.var("KAGI_POLICY", path.to_str().unwrap());
+    let env = env.policy("max-timeout-secs = 1\n");
     let started = std::time::Instant::now();
     let run = probe(&env, &["sleep"]);
     run.fails_with(
@@ -166,8 +157,7 @@ fn a_policy_lowers_the_time_limit_and_sleeping_past_it_is_stopped() {
 fn computing_past_the_time_limit_is_stopped_from_outside() {
     // The default CPU budget (50 billion instructions) would last far longer.
     let env = Env::new();
-    let path = policy(&env, "max-timeout-secs = 1\n");
-    let env = env.var("KAGI_POLICY", path.to_str().unwrap());
+    let env = env.policy("max-timeout-secs = 1\n");
     let started = std::time::Instant::now();
     probe(&env, &["loop"]).fails_with(
         3,
@@ -188,8 +178,7 @@ fn an_undeclared_credential_is_denied() {
 #[test]
 fn a_policy_can_forbid_a_declared_credential() {
     let env = secret_env();
-    let path = policy(&env, "forbid-credentials = [\"api\"]\n");
-    let env = env.var("KAGI_POLICY", path.to_str().unwrap());
+    let env = env.policy("forbid-credentials = [\"api\"]\n");
     let run = probe(&env, &["api", "/api/v0/search?q=x"]);
     run.fails_starting(
         4,

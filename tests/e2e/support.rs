@@ -61,6 +61,14 @@ impl Env {
         self
     }
 
+    /// Runs under an administrator's policy with this text.
+    pub fn policy(self, text: &str) -> Env {
+        let path = self.dir.path().join("policy.toml");
+        std::fs::write(&path, text).unwrap();
+        let path = path.display().to_string();
+        self.var("KAGI_POLICY", &path)
+    }
+
     pub fn work_dir(&self) -> PathBuf {
         self.dir.path().join("work")
     }
