@@ -2,7 +2,7 @@
 //! set/status/check`, the keychain, the error messages, and that tokens never
 //! leak.
 
-use crate::support::{Env, Run, assert_contains, test_plugin};
+use crate::support::{Env, Run, assert_contains, test_plugin, write_private};
 use kagi_mock::{API_TOKEN, MockServer, SESSION_TOKEN};
 use std::path::{Path, PathBuf};
 
@@ -35,17 +35,6 @@ fn user_config(env: &Env) -> PathBuf {
 fn mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o777
-}
-
-/// Writes a config file readable only by its owner, as `auth set` would.
-fn write_private(path: &Path, text: &str) {
-    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    }
 }
 
 fn creds_plugin(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Run {

@@ -936,10 +936,7 @@ fn cache_ttl_is_the_one_of_the_reading_run() {
 
 /// Writes `./.kagi.toml` in the test's working directory.
 fn config(env: &Env, text: &str) {
-    let path = env.work_dir().join(".kagi.toml");
-    std::fs::write(&path, text).unwrap();
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    crate::support::write_private(&env.work_dir().join(".kagi.toml"), text);
 }
 
 #[test]
