@@ -348,7 +348,16 @@ pub fn validate(
         credential: Some((kind, secret.clone())),
         timeout: TimeoutClass::Search,
         follow_redirects: true,
-        allowed: Arc::new(move |u: &url::Url| u.origin() == origin),
+        hop_check: Arc::new(move |u: &url::Url, _| {
+            if u.origin() == origin {
+                Ok(())
+            } else {
+                Err(net::NetError::Transport(format!(
+                    "redirected to {}, which auth check does not follow",
+                    u.origin().ascii_serialization()
+                )))
+            }
+        }),
     };
     let (status, final_url, body) = ctx
         .rt
@@ -362,7 +371,8 @@ pub fn validate(
                 net::NetError::Timeout(m)
                 | net::NetError::Connect(m)
                 | net::NetError::Transport(m)
-                | net::NetError::TooLarge(m) => m,
+                | net::NetError::TooLarge(m)
+                | net::NetError::Denied(m) => m,
             })
         })?;
     log::debug(&format!("auth check: HTTP {status} from {final_url}"));

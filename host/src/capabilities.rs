@@ -6,12 +6,12 @@
 
 use crate::auth::Kind;
 use crate::error::{Error, Result};
-use crate::net::{Bases, HostCheck, Service};
+use crate::net::{Bases, HopCheck, NetError, Service};
 use kagi_manifest::{Credential, Manifest};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 use url::Url;
@@ -23,6 +23,28 @@ pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
 pub const DEFAULT_CPU_GIGA: u64 = 50;
 /// stdout plus stderr a plugin may write in one run.
 pub const MAX_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
+/// Core wasm instances, linear memories and tables one plugin may create. A
+/// Rust plugin built for wasm32-wasip2 uses 3, 1 and 2 (its module, the WASI
+/// adapter and the shims that glue them); the caps leave room for components
+/// composed of several, while their memory stays bounded by the memory limit.
+pub const MAX_INSTANCES: usize = 32;
+pub const MAX_MEMORIES: usize = 8;
+pub const MAX_TABLES: usize = 32;
+/// HTTP requests a plugin may have in flight (sent, response head not yet
+/// received); more wait for a free slot.
+pub const MAX_IN_FLIGHT_REQUESTS: usize = 16;
+/// Resource handles (responses, pending requests, locks, progress bars, WASI
+/// streams) a plugin may hold at once.
+pub const MAX_HANDLES: usize = 256;
+/// What `stdin.read-all` and `stdin.read-line` may return.
+pub const MAX_STDIN_BYTES: u64 = 64 * 1024 * 1024;
+pub const MAX_STDIN_LINE_BYTES: u64 = 1024 * 1024;
+/// Storage one plugin may use.
+pub const STORAGE_QUOTA_BYTES: u64 = 64 * 1024 * 1024;
+pub const STORAGE_QUOTA_KEYS: u64 = 10_000;
+/// CPU budget a sleep gives back per second actually slept (capped at the
+/// budget): sleeping makes room for more work, `sleep-ms(0)` does not.
+pub const FUEL_PER_SECOND_SLEPT: u64 = 1_000_000_000;
 
 /// WASI interfaces a plugin may import: no filesystem, no sockets.
 const ALLOWED_WASI: &[&str] = &["wasi:cli/", "wasi:io/", "wasi:clocks/", "wasi:random/"];
@@ -96,8 +118,9 @@ pub struct Limits {
     pub fuel: u64,
 }
 
-/// An administrator's policy: it can only narrow. Read from `KAGI_POLICY`
-/// (a file path) or the system-wide `/etc/kagi/policy.toml`.
+/// An administrator's policy: it can only narrow. Read from the system-wide
+/// `/etc/kagi/policy.toml`, narrowed further by the file `KAGI_POLICY` names:
+/// the variable can add restrictions, never lift the administrator's.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Policy {
@@ -115,23 +138,42 @@ pub struct Policy {
     pub max_timeout_secs: Option<u64>,
     #[serde(default)]
     pub max_cpu_gigainstructions: Option<u64>,
+    /// `true` forbids the account pages to every plugin.
+    #[serde(default)]
+    pub forbid_account: bool,
+    /// The files it was read from, the system-wide one first.
     #[serde(skip)]
-    pub source: Option<PathBuf>,
+    pub sources: Vec<PathBuf>,
 }
+
+/// The administrator's policy file.
+pub const SYSTEM_POLICY: &str = "/etc/kagi/policy.toml";
 
 impl Policy {
     pub fn load() -> Result<Policy> {
-        let path = match std::env::var_os("KAGI_POLICY").filter(|v| !v.is_empty()) {
-            Some(p) => PathBuf::from(p),
-            None => {
-                let system = PathBuf::from("/etc/kagi/policy.toml");
-                if !system.exists() {
-                    return Ok(Policy::default());
-                }
-                system
-            }
+        let extra = std::env::var_os("KAGI_POLICY")
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from);
+        Policy::load_from(Path::new(SYSTEM_POLICY), extra.as_deref())
+    }
+
+    /// The policy in `system` (if that file exists) narrowed by the one in
+    /// `extra` (which must exist).
+    fn load_from(system: &Path, extra: Option<&Path>) -> Result<Policy> {
+        // Only a file that is not there means no policy; one kagi cannot
+        // read is an error, not a way around it.
+        let mut policy = match std::fs::symlink_metadata(system) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Policy::default(),
+            _ => Policy::read(system)?,
         };
-        let text = std::fs::read_to_string(&path).map_err(|e| {
+        if let Some(extra) = extra {
+            policy = policy.narrowed_by(Policy::read(extra)?);
+        }
+        Ok(policy)
+    }
+
+    fn read(path: &Path) -> Result<Policy> {
+        let text = std::fs::read_to_string(path).map_err(|e| {
             Error::Config(format!(
                 "cannot read the kagi policy file {}: {e}",
                 path.display()
@@ -144,8 +186,138 @@ impl Policy {
                 e.message()
             ))
         })?;
-        policy.source = Some(path);
+        policy.sources = vec![path.to_path_buf()];
         Ok(policy)
+    }
+
+    /// What both policies allow: each restriction of either holds.
+    fn narrowed_by(self, other: Policy) -> Policy {
+        let min = |a: Option<u64>, b: Option<u64>| match (a, b) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        let allow_third_party = match (self.allow_third_party, other.allow_third_party) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (a, b) => a.or(b),
+        };
+        let mut forbid_credentials = self.forbid_credentials;
+        for c in other.forbid_credentials {
+            if !forbid_credentials.contains(&c) {
+                forbid_credentials.push(c);
+            }
+        }
+        let allowed_hosts = match (self.allowed_hosts, other.allowed_hosts) {
+            (Some(a), Some(b)) => Some(
+                a.into_iter()
+                    .filter(|h| b.iter().any(|o| o.eq_ignore_ascii_case(h)))
+                    .collect(),
+            ),
+            (a, b) => a.or(b),
+        };
+        Policy {
+            allow_third_party,
+            forbid_credentials,
+            allowed_hosts,
+            max_memory_mb: min(self.max_memory_mb, other.max_memory_mb),
+            max_timeout_secs: min(self.max_timeout_secs, other.max_timeout_secs),
+            max_cpu_gigainstructions: min(
+                self.max_cpu_gigainstructions,
+                other.max_cpu_gigainstructions,
+            ),
+            forbid_account: self.forbid_account || other.forbid_account,
+            sources: self.sources.into_iter().chain(other.sources).collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod policy_tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    #[test]
+    fn kagi_policy_only_narrows_the_system_policy() {
+        let dir = tempfile::tempdir().unwrap();
+        let system = write(
+            dir.path(),
+            "system.toml",
+            "allow-third-party = false\nforbid-credentials = [\"session\"]\nallowed-hosts = [\"a.example\", \"B.example\"]\nmax-memory-mb = 64\nmax-timeout-secs = 30\n",
+        );
+        let extra = write(
+            dir.path(),
+            "extra.toml",
+            "allow-third-party = true\nforbid-credentials = [\"api\", \"session\"]\nallowed-hosts = [\"b.example\", \"c.example\"]\nmax-memory-mb = 512\nmax-timeout-secs = 10\nmax-cpu-gigainstructions = 5\nforbid-account = true\n",
+        );
+        let p = Policy::load_from(&system, Some(&extra)).unwrap();
+        assert_eq!(p.allow_third_party, Some(false), "false wins");
+        assert_eq!(
+            p.forbid_credentials,
+            vec![Credential::Session, Credential::Api],
+            "union"
+        );
+        assert_eq!(
+            p.allowed_hosts,
+            Some(vec!["B.example".to_string()]),
+            "intersection"
+        );
+        assert_eq!(p.max_memory_mb, Some(64), "the smaller maximum");
+        assert_eq!(p.max_timeout_secs, Some(10), "the smaller maximum");
+        assert_eq!(
+            p.max_cpu_gigainstructions,
+            Some(5),
+            "a maximum only one sets"
+        );
+        assert!(p.forbid_account);
+        assert_eq!(p.sources, vec![system.clone(), extra.clone()]);
+
+        // The other way round, the same restrictions hold.
+        let q = Policy::load_from(&extra, Some(&system)).unwrap();
+        assert_eq!(q.allow_third_party, Some(false));
+        assert_eq!(q.max_memory_mb, Some(64));
+        assert_eq!(q.allowed_hosts, Some(vec!["b.example".to_string()]));
+        assert!(q.forbid_account);
+    }
+
+    #[test]
+    fn an_empty_kagi_policy_lifts_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let system = write(
+            dir.path(),
+            "system.toml",
+            "allow-third-party = false\nallowed-hosts = []\nforbid-account = true\n",
+        );
+        let empty = write(dir.path(), "empty.toml", "");
+        let p = Policy::load_from(&system, Some(&empty)).unwrap();
+        assert_eq!(p.allow_third_party, Some(false));
+        assert_eq!(p.allowed_hosts, Some(Vec::new()));
+        assert!(p.forbid_account);
+        assert!(
+            p.summary()
+                .contains(&"plugins may not use account pages".to_string())
+        );
+    }
+
+    #[test]
+    fn without_a_system_policy_kagi_policy_applies_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("no-such-policy.toml");
+        let extra = write(dir.path(), "extra.toml", "max-memory-mb = 32\n");
+        let p = Policy::load_from(&missing, Some(&extra)).unwrap();
+        assert_eq!(p.max_memory_mb, Some(32));
+        assert_eq!(p.sources, vec![extra]);
+        let none = Policy::load_from(&missing, None).unwrap();
+        assert!(none.summary().is_empty() && none.sources.is_empty());
+        // A named policy file that is missing is an error, not "no policy".
+        let e = Policy::load_from(&missing, Some(&missing)).unwrap_err();
+        assert!(
+            e.to_string().contains("cannot read the kagi policy file"),
+            "{e}"
+        );
     }
 }
 
@@ -155,11 +327,129 @@ impl Policy {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Capability {
     Service(Service),
-    Host(String),
+    /// A host reached by absolute URL: over https only, unless `http` is set.
+    Host(HostGrant),
     Credential(Kind),
+    /// Credentialed requests to the account pages (see [`is_account_page`]).
+    Account,
     Storage,
     Stdin,
     Limits,
+}
+
+/// One `host:` grant: `example.com` means https only; `http://example.com`
+/// allows plain http too.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HostGrant {
+    pub name: String,
+    pub http: bool,
+}
+
+impl HostGrant {
+    /// From a manifest entry or a `host:` grant: `NAME`, `https://NAME` or `http://NAME`.
+    pub fn parse(text: &str) -> HostGrant {
+        let text = text.trim().to_ascii_lowercase();
+        if let Some(name) = text.strip_prefix("http://") {
+            return HostGrant {
+                name: name.to_string(),
+                http: true,
+            };
+        }
+        let name = text.strip_prefix("https://").unwrap_or(&text);
+        HostGrant {
+            name: name.to_string(),
+            http: false,
+        }
+    }
+
+    /// Whether a URL (already known to be http or https) is covered.
+    fn covers(&self, url: &Url) -> bool {
+        url.host_str()
+            .is_some_and(|h| h.eq_ignore_ascii_case(&self.name))
+            && (url.scheme() == "https" || self.http)
+    }
+}
+
+impl fmt::Display for HostGrant {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.http {
+            write!(f, "http://{}", self.name)
+        } else {
+            f.write_str(&self.name)
+        }
+    }
+}
+
+/// Pages that show or change credentials or the account itself, as path
+/// prefixes (whole segments) on the `kagi` service: a plugin holding the
+/// session could read the Session Link or the API token there, regenerate
+/// them, sign the user out or change billing. Matched after the path is
+/// normalised (percent-decoded, lower-cased, empty segments dropped).
+const ACCOUNT_PAGES: &[&str] = &[
+    "/settings/user_details",
+    "/settings/account",
+    "/settings/api",
+    "/settings/api_token",
+    "/settings/billing",
+    "/settings/payment",
+    "/settings/subscription",
+    "/settings/plan",
+    "/settings/sessions",
+    "/settings/session_link",
+    "/settings/security",
+    "/settings/password",
+    "/settings/change_password",
+    "/settings/change_email",
+    "/settings/email",
+    "/settings/delete_account",
+    "/settings/2fa",
+    "/settings/mfa",
+    "/settings/gift",
+    "/settings/family",
+    "/settings/team",
+    "/settings/regenerate_token",
+    "/api/v0/token",
+    "/api/user",
+    "/billing",
+    "/logout",
+    "/signout",
+    "/account",
+    "/token",
+];
+
+/// Whether `url` (on the service whose base is `base`) is an account page.
+/// The legacy `/settings?p=NAME` form counts as `/settings/NAME`.
+pub fn is_account_page(url: &Url, base: &Url) -> bool {
+    let decoded = percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy();
+    let mut segments: Vec<String> = decoded
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    // The base may carry a path prefix of its own.
+    let prefix: Vec<String> = base
+        .path()
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    if segments.starts_with(&prefix) {
+        segments.drain(..prefix.len());
+    }
+    if segments.len() == 1 && segments[0] == "settings" {
+        for (k, v) in url.query_pairs() {
+            if k == "p" {
+                segments.push(v.to_ascii_lowercase());
+            }
+        }
+    }
+    let path = format!("/{}", segments.join("/"));
+    ACCOUNT_PAGES.iter().any(|page| {
+        path == *page
+            || path
+                .strip_prefix(page)
+                .is_some_and(|rest| rest.starts_with('/'))
+    })
 }
 
 impl Capability {
@@ -169,15 +459,18 @@ impl Capability {
             Some(("service", "kagi")) => Capability::Service(Service::Kagi),
             Some(("service", "news")) => Capability::Service(Service::News),
             Some(("service", "translate")) => Capability::Service(Service::Translate),
-            Some(("host", host)) if !host.is_empty() => Capability::Host(host.to_ascii_lowercase()),
+            Some(("host", host)) if !host.trim().is_empty() => {
+                Capability::Host(HostGrant::parse(host))
+            }
             Some(("credential", "session")) => Capability::Credential(Kind::Session),
             Some(("credential", "api")) => Capability::Credential(Kind::Api),
+            None if text == "account" => Capability::Account,
             None if text == "storage" => Capability::Storage,
             None if text == "stdin" => Capability::Stdin,
             None if text == "limits" => Capability::Limits,
             _ => {
                 return Err(format!(
-                    "unknown capability `{text}`; use service:kagi|news|translate, host:NAME, credential:session|api, storage, stdin or limits"
+                    "unknown capability `{text}`; use service:kagi|news|translate, host:NAME (https) or host:http://NAME, credential:session|api, account, storage, stdin or limits"
                 ));
             }
         };
@@ -188,7 +481,13 @@ impl Capability {
     pub fn describe(&self) -> String {
         match self {
             Capability::Service(s) => format!("talk to Kagi's `{}` service", s.name()),
-            Capability::Host(h) => format!("reach https://{h} directly (never with your credentials)"),
+            Capability::Host(h) if h.http => format!(
+                "reach {} and https://{} directly (never with your credentials)",
+                h,
+                h.name
+            ),
+            Capability::Host(h) => format!("reach https://{} directly (never with your credentials)", h.name),
+            Capability::Account => "FULL CONTROL OF YOUR KAGI ACCOUNT: read your Session Link and API token, regenerate them, change your account and billing settings, and sign you out".into(),
             Capability::Credential(Kind::Session) => {
                 "have your Kagi session attached to its requests to Kagi (it never sees the token)".into()
             }
@@ -209,6 +508,7 @@ impl fmt::Display for Capability {
             Capability::Host(h) => write!(f, "host:{h}"),
             Capability::Credential(Kind::Session) => f.write_str("credential:session"),
             Capability::Credential(Kind::Api) => f.write_str("credential:api"),
+            Capability::Account => f.write_str("account"),
             Capability::Storage => f.write_str("storage"),
             Capability::Stdin => f.write_str("stdin"),
             Capability::Limits => f.write_str("limits"),
@@ -243,13 +543,16 @@ pub fn requested(manifest: &Manifest) -> BTreeSet<Capability> {
     set.extend(
         caps.hosts
             .iter()
-            .map(|h| Capability::Host(h.to_ascii_lowercase())),
+            .map(|h| Capability::Host(HostGrant::parse(h))),
     );
     set.extend(
         caps.credentials
             .iter()
             .map(|c| Capability::Credential(kind(*c))),
     );
+    if caps.account {
+        set.insert(Capability::Account);
+    }
     if caps.storage {
         set.insert(Capability::Storage);
     }
@@ -283,6 +586,8 @@ pub struct Grants {
     /// Declared capabilities that are not in force, and why.
     pub withheld: BTreeMap<Capability, Withheld>,
     pub limits: Limits,
+    /// A `kagi plugin test` run: grants come from its flags, not `plugin grant`.
+    test_run: bool,
 }
 
 impl Policy {
@@ -293,7 +598,8 @@ impl Policy {
             Capability::Host(h) => self
                 .allowed_hosts
                 .as_ref()
-                .is_some_and(|allowed| !allowed.iter().any(|a| a.eq_ignore_ascii_case(h))),
+                .is_some_and(|allowed| !allowed.iter().any(|a| HostGrant::parse(a).name == h.name)),
+            Capability::Account => self.forbid_account,
             _ => false,
         }
     }
@@ -329,6 +635,9 @@ impl Policy {
         }
         if let Some(c) = self.max_cpu_gigainstructions {
             lines.push(format!("CPU at most {c} billion instructions"));
+        }
+        if self.forbid_account {
+            lines.push("plugins may not use account pages".to_string());
         }
         lines
     }
@@ -389,12 +698,19 @@ impl Grants {
             plugin: manifest.name.clone(),
             allowed,
             withheld,
+            test_run: false,
             limits: Limits {
-                memory_bytes: memory_mb * 1024 * 1024,
+                memory_bytes: memory_mb.saturating_mul(1024 * 1024),
                 timeout: timeout_secs.map(Duration::from_secs),
                 fuel: cpu.saturating_mul(1_000_000_000),
             },
         }
+    }
+
+    /// The grants of a `kagi plugin test` run, whose denials say which flag grants.
+    pub fn for_test_run(mut self) -> Grants {
+        self.test_run = true;
+        self
     }
 
     pub fn has(&self, cap: &Capability) -> bool {
@@ -409,6 +725,9 @@ impl Grants {
         let why = match self.withheld.get(&cap) {
             None => "its manifest does not declare it".to_string(),
             Some(Withheld::Policy) => "the administrator's policy forbids it".to_string(),
+            Some(Withheld::NotGranted) if self.test_run => {
+                format!("you did not grant it (pass `--grant {cap}` to `kagi plugin test`)")
+            }
             Some(Withheld::NotGranted) => {
                 format!(
                     "you have not granted it (`kagi plugin grant {} {cap}`)",
@@ -457,10 +776,55 @@ impl Grants {
                 url.origin().ascii_serialization()
             )));
         }
+        if self.host_granted(url) {
+            return Ok(());
+        }
         let host = url.host_str().unwrap_or("").to_ascii_lowercase();
+        let https_only = Capability::Host(HostGrant {
+            name: host.clone(),
+            http: false,
+        });
+        if url.scheme() == "http" && self.allowed.contains(&https_only) {
+            return Err(denied(format!(
+                "tried to reach `{host}` over plain http, which it was not granted: its grant {https_only} means https only (the manifest must declare `http://{host}`)"
+            )));
+        }
+        // Name the declared grant that would have covered it, if any, so the
+        // reason (not granted, policy) is the right one.
+        let cap = self
+            .withheld
+            .keys()
+            .find(|c| matches!(c, Capability::Host(g) if g.covers(url)))
+            .cloned()
+            .unwrap_or(Capability::Host(HostGrant {
+                name: host.clone(),
+                http: url.scheme() == "http",
+            }));
+        self.check(cap, &format!("tried to reach `{host}`"))
+    }
+
+    fn host_granted(&self, url: &Url) -> bool {
+        self.allowed
+            .iter()
+            .any(|c| matches!(c, Capability::Host(g) if g.covers(url)))
+    }
+
+    /// A request that carries a credential to `url` on a service based at
+    /// `base`: account pages need the `account` capability.
+    pub fn check_account(&self, url: &Url, base: &Url) -> Result<()> {
+        self.account_check(url, base, "tried to open")
+    }
+
+    fn account_check(&self, url: &Url, base: &Url, how: &str) -> Result<()> {
+        if !is_account_page(url, base) {
+            return Ok(());
+        }
         self.check(
-            Capability::Host(host.clone()),
-            &format!("tried to reach `{host}`"),
+            Capability::Account,
+            &format!(
+                "{how} the account page `{}` with your credentials",
+                url.path()
+            ),
         )
     }
 
@@ -477,22 +841,34 @@ impl Grants {
         self.has(&Capability::Credential(k))
     }
 
-    /// Which URLs a redirect may lead to: the granted services' origins and granted hosts.
-    pub fn host_check(&self, bases: &Bases) -> HostCheck {
-        let mut origins = Vec::new();
-        let mut hosts = Vec::new();
-        for cap in &self.allowed {
-            match cap {
-                Capability::Service(s) => origins.push(bases.get(*s).origin()),
-                Capability::Host(h) => hosts.push(h.clone()),
-                _ => {}
+    /// Which URLs a redirect may lead to: the granted services' origins and
+    /// granted hosts; and, while the credential still travels, no account page
+    /// unless `account` is granted.
+    pub fn hop_check(&self, bases: &Bases) -> HopCheck {
+        let services: Vec<Url> = self
+            .allowed
+            .iter()
+            .filter_map(|c| match c {
+                Capability::Service(s) => Some(bases.get(*s).clone()),
+                _ => None,
+            })
+            .collect();
+        let grants = self.clone();
+        Arc::new(move |url: &Url, with_credential: bool| {
+            let service = services.iter().find(|b| b.origin() == url.origin());
+            if service.is_none() && !grants.host_granted(url) {
+                return Err(NetError::Transport(format!(
+                    "redirected to {}, which this plugin may not reach",
+                    url.origin().ascii_serialization()
+                )));
             }
-        }
-        Arc::new(move |url: &Url| {
-            origins.contains(&url.origin())
-                || url
-                    .host_str()
-                    .is_some_and(|h| hosts.iter().any(|g| g.eq_ignore_ascii_case(h)))
+            if let (Some(base), true) = (service, with_credential)
+                && let Err(Error::PluginDenied { reason, .. }) =
+                    grants.account_check(url, base, "was redirected to")
+            {
+                return Err(NetError::Denied(reason));
+            }
+            Ok(())
         })
     }
 }
@@ -548,8 +924,8 @@ mod tests {
             "{e}"
         );
         assert!(narrow.check_credential(Kind::Api).is_ok());
-        assert!(narrow.has(&Capability::Host("a.example".into())));
-        assert!(!narrow.has(&Capability::Host("b.example".into())));
+        assert!(narrow.has(&Capability::Host(HostGrant::parse("a.example"))));
+        assert!(!narrow.has(&Capability::Host(HostGrant::parse("b.example"))));
         assert_eq!(narrow.limits.memory_bytes, 64 * 1024 * 1024);
         assert_eq!(narrow.limits.timeout, Some(Duration::from_secs(5)));
     }
@@ -583,6 +959,8 @@ mod tests {
         for text in [
             "service:kagi",
             "host:example.com",
+            "host:http://example.com",
+            "account",
             "credential:session",
             "storage",
             "stdin",
@@ -615,6 +993,95 @@ mod tests {
         assert!(
             g.check_url(&Url::parse("file:///etc/passwd").unwrap(), false)
                 .is_err()
+        );
+    }
+
+    #[test]
+    fn host_grants_mean_https_unless_they_say_http() {
+        let g = Grants::new(
+            &manifest("[capabilities]\nhosts = [\"secure.example\", \"http://plain.example\"]"),
+            None,
+            &Policy::default(),
+        );
+        let url = |u: &str| Url::parse(u).unwrap();
+        assert!(g.check_url(&url("https://secure.example/"), false).is_ok());
+        let e = g
+            .check_url(&url("http://secure.example/"), false)
+            .unwrap_err();
+        assert!(e.to_string().contains("means https only"), "{e}");
+        assert!(g.check_url(&url("http://plain.example/"), false).is_ok());
+        assert!(g.check_url(&url("https://plain.example/"), false).is_ok());
+        assert_eq!(
+            HostGrant::parse("HTTPS://Secure.Example"),
+            HostGrant::parse("secure.example")
+        );
+    }
+
+    #[test]
+    fn account_pages_are_recognised_however_they_are_spelled() {
+        let base = Url::parse("https://kagi.com").unwrap();
+        let prefixed = Url::parse("http://127.0.0.1:9/prefix").unwrap();
+        let page = |u: &str, b: &Url| is_account_page(&Url::parse(u).unwrap(), b);
+        for u in [
+            "https://kagi.com/settings/api",
+            "https://kagi.com/settings/api/",
+            "https://kagi.com/settings/API",
+            "https://kagi.com//settings//user_details",
+            "https://kagi.com/settings/%75ser_details",
+            "https://kagi.com/x/../settings/api",
+            "https://kagi.com/settings?p=api",
+            "https://kagi.com/settings/billing/invoices",
+            "https://kagi.com/logout",
+        ] {
+            assert!(page(u, &base), "{u}");
+        }
+        assert!(page("http://127.0.0.1:9/prefix/settings/api", &prefixed));
+        for u in [
+            "https://kagi.com/settings/apiary",
+            "https://kagi.com/settings/lenses",
+            "https://kagi.com/api/v0/search",
+            "https://kagi.com/settings?p=lenses",
+            "https://kagi.com/html/search?q=/settings/api",
+        ] {
+            assert!(!page(u, &base), "{u}");
+        }
+    }
+
+    #[test]
+    fn account_is_its_own_capability_and_a_policy_can_forbid_it() {
+        let m = manifest(
+            "[capabilities]\nservices = [\"kagi\"]\ncredentials = [\"session\"]\naccount = true",
+        );
+        let base = Url::parse("https://kagi.com").unwrap();
+        let api = Url::parse("https://kagi.com/settings/api").unwrap();
+        assert!(
+            Grants::new(&m, None, &Policy::default())
+                .check_account(&api, &base)
+                .is_ok()
+        );
+        let approved: BTreeSet<Capability> = [
+            Capability::Service(Service::Kagi),
+            Capability::Credential(Kind::Session),
+        ]
+        .into();
+        let e = Grants::new(&m, Some(&approved), &Policy::default())
+            .check_account(&api, &base)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("kagi plugin grant demo account"), "{e}");
+        let policy = Policy {
+            forbid_account: true,
+            ..Policy::default()
+        };
+        let e = Grants::new(&m, None, &policy)
+            .check_account(&api, &base)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("the administrator's policy forbids it"), "{e}");
+        assert!(
+            Capability::Account
+                .describe()
+                .starts_with("FULL CONTROL OF YOUR KAGI ACCOUNT")
         );
     }
 }

@@ -3,6 +3,7 @@
 //! third-party commands, and none of them runs a plugin.
 
 use crate::registry::Registry;
+use crate::sanitize::{escape_for_display, escape_keeping_lines};
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use kagi_manifest::{ArgKind, ArgSpec, CommandSpec, ValueType};
@@ -79,13 +80,19 @@ pub fn build(registry: &Registry) -> Command {
     root
 }
 
+/// Help text from a manifest: the manifest may not carry control characters,
+/// and whatever slipped through would be shown escaped, not obeyed.
+fn help_text(text: &str) -> String {
+    escape_keeping_lines(text)
+}
+
 fn command_from_spec(spec: &CommandSpec) -> Command {
-    let mut cmd = Command::new(spec.name.clone()).about(spec.about.clone());
+    let mut cmd = Command::new(spec.name.clone()).about(help_text(&spec.about));
     if let Some(long) = &spec.long_about {
-        cmd = cmd.long_about(long.clone());
+        cmd = cmd.long_about(help_text(long));
     }
     if let Some(after) = &spec.after_help {
-        cmd = cmd.after_help(after.clone());
+        cmd = cmd.after_help(help_text(after));
     }
     if spec.subcommand_required {
         cmd = cmd.subcommand_required(true);
@@ -107,10 +114,10 @@ fn command_from_spec(spec: &CommandSpec) -> Command {
 
 fn arg_from_spec(spec: &ArgSpec) -> Arg {
     let mut arg = Arg::new(spec.name.clone())
-        .help(spec.help.clone())
+        .help(help_text(&spec.help))
         .hide(spec.hide);
     if let Some(long_help) = &spec.long_help {
-        arg = arg.long_help(long_help.clone());
+        arg = arg.long_help(help_text(long_help));
     }
     if let Some(long) = spec.long_name() {
         arg = arg.long(long.to_string());
@@ -131,7 +138,7 @@ fn arg_from_spec(spec: &ArgSpec) -> Arg {
                 arg = arg.num_args(1..);
             }
             if let Some(name) = &spec.value_name {
-                arg = arg.value_name(name.clone());
+                arg = arg.value_name(escape_for_display(name));
             }
             if let Some(default) = &spec.default {
                 arg = arg.default_value(default.clone());

@@ -68,16 +68,20 @@ pub fn file_in_use() -> Option<ConfigFile> {
 }
 
 /// Where `auth set` and the wizard write: the file in use, or a new
-/// `./.kagi.toml`; with `global`, the user's file.
+/// `./.kagi.toml`; with `global`, the user's file. A symbolic link is refused
+/// here, before anything is asked, typed or stored in the keychain.
 pub fn write_target(global: bool) -> Result<ConfigFile> {
-    if global {
-        return ConfigFile::user().ok_or_else(|| {
+    let target = if global {
+        ConfigFile::user().ok_or_else(|| {
             Error::Config(
                 "this system has no user config directory; set KAGI_CONFIG_DIR or save to ./.kagi.toml (without --global)".into(),
             )
-        });
-    }
-    Ok(file_in_use().unwrap_or_else(ConfigFile::local))
+        })?
+    } else {
+        file_in_use().unwrap_or_else(ConfigFile::local)
+    };
+    refuse_symlink(&target)?;
+    Ok(target)
 }
 
 /// Checks a `--profile` value: trimmed, empty means the default block.
@@ -154,16 +158,68 @@ fn is_bare_key(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-/// Reads the file's text; `None` if it does not exist.
+/// Reads the file's text; `None` if it does not exist. A file another user
+/// could change is refused: whoever writes it chooses the tokens in force.
 fn read_text(file: &ConfigFile) -> Result<Option<String>> {
-    match std::fs::read_to_string(&file.path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::Config(format!(
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| {
+        Error::Config(format!(
             "cannot read {}: {}; check the file's permissions",
             file.display,
             io_reason(&e)
+        ))
+    };
+    let mut opened = match std::fs::File::open(&file.path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(cannot_read(e)),
+    };
+    // The permissions of what was opened, so the file cannot change in between.
+    check_only_owner_can_change(file, &opened.metadata().map_err(cannot_read)?)?;
+    let mut text = String::new();
+    opened.read_to_string(&mut text).map_err(cannot_read)?;
+    Ok(Some(text))
+}
+
+/// Refuses a config file that is not the user's own or that group or others
+/// may write.
+fn check_only_owner_can_change(file: &ConfigFile, meta: &std::fs::Metadata) -> Result<()> {
+    if crate::atomic_file::is_private(meta) {
+        return Ok(());
+    }
+    let shown = &file.display;
+    match writable_by_others(meta) {
+        Some(mode) => Err(Error::Config(format!(
+            "{shown} can be changed by other users (mode {mode:03o}), so kagi will not use it; check its contents and run `chmod 600 {shown}`"
         ))),
+        None => Err(Error::Config(format!(
+            "{shown} belongs to another user, who could change it, so kagi will not use it; replace it with a file of your own (`chmod 600 {shown}`)"
+        ))),
+    }
+}
+
+/// The permission bits if group or others may write the file.
+#[cfg(unix)]
+fn writable_by_others(meta: &std::fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = meta.permissions().mode() & 0o777;
+    (mode & 0o022 != 0).then_some(mode)
+}
+
+#[cfg(not(unix))]
+fn writable_by_others(_meta: &std::fs::Metadata) -> Option<u32> {
+    None
+}
+
+/// kagi never writes a token through a symbolic link: its target could be
+/// anywhere (another user's file, a synced or shared folder).
+fn refuse_symlink(file: &ConfigFile) -> Result<()> {
+    match std::fs::symlink_metadata(&file.path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(Error::Config(format!(
+            "{} is a symbolic link; kagi will not write a token through it into the file it points to; replace it with a regular file and run the command again",
+            file.display
+        ))),
+        _ => Ok(()),
     }
 }
 
@@ -656,6 +712,7 @@ pub struct Written {
 /// other key, section and comment, and writes the file atomically with mode
 /// 0600. A file that does not parse is never overwritten.
 pub fn write(file: &ConfigFile, profile: Option<&str>, changes: &[Change]) -> Result<Written> {
+    refuse_symlink(file)?;
     let existing = read_text(file)?;
     let created = existing.is_none();
     let text = existing.unwrap_or_default();
@@ -763,13 +820,10 @@ fn set_value(table: &mut dyn TableLike, key: &str, value: Value) {
 
 /// Writes through a temporary file in the same directory and a rename, so a
 /// crash leaves either the old file or the new one. The result is 0600. A
-/// symlink is followed: its target is replaced, the link stays.
+/// symbolic link is never written through: `write` refuses one, and the
+/// rename would replace a link, not its target.
 fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
-        _ => path.to_path_buf(),
-    };
-    let dir = match target.parent() {
+    let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
@@ -783,8 +837,7 @@ fn write_atomic(path: &Path, contents: &str) -> std::io::Result<()> {
     set_private(tmp.path())?;
     tmp.write_all(contents.as_bytes())?;
     tmp.as_file().sync_all()?;
-    tmp.persist(&target).map_err(|e| e.error)?;
-    set_private(&target)?;
+    tmp.persist(path).map_err(|e| e.error)?;
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }

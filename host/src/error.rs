@@ -1,6 +1,7 @@
 //! The host's error type and how each kind reaches the user: one line on
 //! stderr with a class prefix, and an exit code from a small, documented set.
 
+use crate::sanitize::escape_for_display;
 use std::fmt;
 
 /// Exit codes. 0, 1 and 2 keep the meaning users' scripts already rely on.
@@ -75,8 +76,9 @@ impl fmt::Display for Error {
                 let tail = stderr_tail.trim_end();
                 if !tail.is_empty() {
                     write!(f, "\n  last lines of its stderr:")?;
+                    // The plugin wrote these bytes: shown escaped, never obeyed.
                     for line in tail.lines() {
-                        write!(f, "\n  | {line}")?;
+                        write!(f, "\n  | {}", escape_for_display(line))?;
                     }
                 }
                 Ok(())

@@ -16,6 +16,8 @@ mod paths;
 mod plugin_cmd;
 mod registry;
 mod runtime;
+mod sanitize;
+mod secrets;
 mod storage;
 mod wasm_manifest;
 
@@ -38,7 +40,7 @@ fn run() -> i32 {
 }
 
 fn dispatch() -> Result<i32, Error> {
-    let data_dir = paths::data_dir();
+    let data_dir = paths::data_dir()?;
     let policy = capabilities::Policy::load()?;
     let registry = registry::Registry::load(&data_dir, policy.allow_third_party != Some(false))?;
     let matches = match cli::build(&registry).try_get_matches() {
@@ -82,7 +84,7 @@ fn dispatch() -> Result<i32, Error> {
                 .find_command(name)
                 .ok_or_else(|| Error::Usage(format!("unknown command `{name}`")))?;
             let grants = plugin_cmd::grants_for(entry, &policy);
-            plugin_cmd::Runner::run_plugin(&host, entry, grants, name, sub_matches)
+            plugin_cmd::Runner::run_plugin(&host, entry, grants, name, sub_matches, &host.data_dir)
         }
     }
 }
@@ -96,9 +98,18 @@ struct Host {
 impl Host {
     /// The host services a command needs; credentials load only when asked for.
     fn context(&self) -> Result<runtime::HostContext, Error> {
+        self.context_with_storage_in(&self.data_dir)
+    }
+
+    /// Like `context`, with plugin storage under `data_dir` (scratch storage
+    /// for `kagi plugin test`).
+    fn context_with_storage_in(
+        &self,
+        data_dir: &std::path::Path,
+    ) -> Result<runtime::HostContext, Error> {
         let profile = self.profile.clone();
         runtime::HostContext::new(
-            self.data_dir.clone(),
+            data_dir.to_path_buf(),
             Box::new(move || config::load_credentials(profile.as_deref())),
         )
     }
@@ -111,6 +122,7 @@ impl plugin_cmd::Runner for Host {
         grants: capabilities::Grants,
         name: &str,
         matches: &clap::ArgMatches,
+        data_dir: &std::path::Path,
     ) -> Result<i32, Error> {
         let spec = entry
             .manifest
@@ -119,8 +131,9 @@ impl plugin_cmd::Runner for Host {
             .find(|c| c.name == name)
             .expect("the command was matched from this manifest");
         let parsed = cli::collect(spec, matches);
-        let runtime = runtime::Runtime::new(&paths::cache_dir())?;
-        runtime.run(entry, grants, &parsed, Arc::new(self.context()?))?;
+        let runtime = runtime::Runtime::new(&paths::cache_dir()?)?;
+        let context = self.context_with_storage_in(data_dir)?;
+        runtime.run(entry, grants, &parsed, Arc::new(context))?;
         Ok(exit::OK)
     }
 }

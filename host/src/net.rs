@@ -124,8 +124,9 @@ impl TimeoutClass {
 const STREAM_READ_TIMEOUT: Duration = Duration::from_secs(120);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(20);
 
-/// Whether a URL may be reached (decided by the capability checks).
-pub type HostCheck = Arc<dyn Fn(&Url) -> bool + Send + Sync>;
+/// Whether a redirect may be followed to a URL, given whether the credential
+/// would still travel with it (decided by the capability checks).
+pub type HopCheck = Arc<dyn Fn(&Url, bool) -> Result<(), NetError> + Send + Sync>;
 
 /// A request ready to go.
 pub struct Outgoing {
@@ -136,7 +137,7 @@ pub struct Outgoing {
     pub credential: Option<(Kind, Secret)>,
     pub timeout: TimeoutClass,
     pub follow_redirects: bool,
-    pub allowed: HostCheck,
+    pub hop_check: HopCheck,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -145,6 +146,8 @@ pub enum NetError {
     Connect(String),
     Transport(String),
     TooLarge(String),
+    /// A redirect led somewhere the plugin may not go with what it carries.
+    Denied(String),
 }
 
 /// A response whose head has arrived.
@@ -213,7 +216,14 @@ pub struct Net {
 
 impl Net {
     pub fn new(bases: Bases) -> Result<Net> {
+        let resolver = Arc::new(PublicOnly {
+            services: [&bases.kagi, &bases.news, &bases.translate]
+                .iter()
+                .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
+                .collect(),
+        });
         let client = reqwest::Client::builder()
+            .dns_resolver(resolver)
             .user_agent(USER_AGENT)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(CONNECT_TIMEOUT)
@@ -228,6 +238,7 @@ impl Net {
         let total = out.timeout.total();
         let deadline = total.map(|t| Instant::now() + t);
         let origin = out.url.origin();
+        let credentialed = out.credential.is_some();
         let mut credential = out.credential;
         let mut method = out.method;
         let mut body = out.body;
@@ -274,12 +285,17 @@ impl Net {
                         "{url} redirected to a bad location `{location}`: {e}"
                     ))
                 })?;
-                if !(out.allowed)(&next) {
+                if is_downgrade(credentialed, &url, &next) {
                     return Err(NetError::Transport(format!(
-                        "{url} redirected to {}, which this plugin may not reach",
+                        "{url} redirected to plain http ({}); a request carrying your credentials is never downgraded from https",
                         next.origin().ascii_serialization()
                     )));
                 }
+                let keeps_credential = credential.is_some() && next.origin() == origin;
+                (out.hop_check)(&next, keeps_credential).map_err(|e| match e {
+                    NetError::Transport(m) => NetError::Transport(format!("{url} {m}")),
+                    other => other,
+                })?;
                 // 303, and 301/302 after a POST, become a GET without a body.
                 let code = status.as_u16();
                 if code == 303 || ((code == 301 || code == 302) && method == reqwest::Method::POST)
@@ -287,7 +303,9 @@ impl Net {
                     method = reqwest::Method::GET;
                     body = None;
                 }
-                referer = Some(url);
+                // A Referer only within one origin: it would tell another
+                // site where the plugin has been.
+                referer = (next.origin() == url.origin()).then_some(url);
                 url = next;
                 continue;
             }
@@ -326,14 +344,13 @@ fn build_headers(
                 continue;
             }
             "cookie" => {
-                // Plugins may send their own cookies, never a kagi_session.
+                // Plugins may send their own cookies, never one the host
+                // owns (`kagi_session =x` is still kagi_session).
                 cookies.extend(
                     value
                         .split(';')
                         .map(str::trim)
-                        .filter(|c| {
-                            !c.is_empty() && !c.to_ascii_lowercase().starts_with("kagi_session=")
-                        })
+                        .filter(|c| !c.is_empty() && !is_host_cookie(c))
                         .map(str::to_string),
                 );
                 continue;
@@ -368,6 +385,82 @@ fn build_headers(
         headers.insert(reqwest::header::REFERER, value);
     }
     Ok(headers)
+}
+
+/// A redirect from https to plain http, for a request that set out with a
+/// credential: refused outright, even though the credential itself would stay
+/// behind (the origin changes), because the rest of the request (a body, the
+/// plugin's headers) was meant for an encrypted connection.
+fn is_downgrade(credentialed: bool, from: &Url, to: &Url) -> bool {
+    credentialed && from.scheme() == "https" && to.scheme() == "http"
+}
+
+/// Cookies only the host sets: the session, whatever spacing or case a
+/// plugin tries.
+fn is_host_cookie(cookie: &str) -> bool {
+    let name = cookie.split_once('=').map_or(cookie, |(name, _)| name);
+    name.trim().eq_ignore_ascii_case("kagi_session")
+}
+
+/// A resolver that keeps plugins off the machine's own network: a host name
+/// that resolves only to loopback, link-local or private addresses is refused.
+/// Kagi's service hosts (which `KAGI_*_BASE_URL` may point at a local server)
+/// are exempt; a grant that names an IP address never reaches a resolver.
+struct PublicOnly {
+    services: Vec<String>,
+}
+
+impl reqwest::dns::Resolve for PublicOnly {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().to_ascii_lowercase();
+        let exempt = self.services.contains(&host);
+        Box::pin(async move {
+            let found: Vec<std::net::SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let usable: Vec<std::net::SocketAddr> = found
+                .into_iter()
+                .filter(|a| exempt || is_public(a.ip()))
+                .collect();
+            if usable.is_empty() {
+                return Err(format!(
+                    "{host} resolves only to local or private addresses, which plugins may reach only through a grant naming the address"
+                )
+                .into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(usable.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// Whether an address is on the public internet.
+fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || (first & 0xffc0) == 0xfec0)
+        }
+    }
 }
 
 /// Response headers a plugin may see.
@@ -478,5 +571,51 @@ mod tests {
             visible,
             vec![("content-type".to_string(), "text/html".to_string())]
         );
+    }
+
+    #[test]
+    fn a_plugin_cookie_named_like_the_session_is_dropped_however_spelled() {
+        for c in [
+            "kagi_session=x",
+            "kagi_session =x",
+            "KAGI_SESSION=x",
+            " kagi_session",
+        ] {
+            assert!(is_host_cookie(c.trim()), "{c}");
+        }
+        assert!(!is_host_cookie("kagi_session_extra=x"));
+        assert!(!is_host_cookie("theme=kagi_session"));
+    }
+
+    #[test]
+    fn only_public_addresses_count_as_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["1.1.1.1", "93.184.216.34", "2606:4700::1111"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn a_credentialed_request_is_never_downgraded_to_http() {
+        let https = Url::parse("https://kagi.com/a").unwrap();
+        let http = Url::parse("http://kagi.com/b").unwrap();
+        assert!(is_downgrade(true, &https, &http));
+        assert!(!is_downgrade(false, &https, &http));
+        assert!(!is_downgrade(true, &http, &http));
+        assert!(!is_downgrade(true, &http, &https));
     }
 }

@@ -1,6 +1,9 @@
 //! Where plugin output goes: the real stdout and stderr, written as the plugin
 //! goes, with a limit on the total and the tail of stderr kept for error reports.
+//! A channel that is a terminal gets only text, newlines, tabs and colours
+//! (see [`TerminalFilter`]); a piped channel gets the plugin's bytes exactly.
 
+use crate::sanitize::TerminalFilter;
 use std::collections::VecDeque;
 use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
@@ -32,15 +35,23 @@ struct State {
     written: u64,
     limit: u64,
     stderr_tail: VecDeque<u8>,
+    /// Set for a channel that is a terminal.
+    stdout_filter: Option<TerminalFilter>,
+    stderr_filter: Option<TerminalFilter>,
 }
 
 impl Output {
-    pub fn new(limit: u64) -> Output {
+    /// Output limited to `limit` bytes, filtered on the channels that
+    /// `terminal` says are terminals.
+    pub fn new(limit: u64, terminal: &Terminal) -> Output {
+        let filter = |tty: bool| tty.then(TerminalFilter::new);
         Output {
             state: Arc::new(Mutex::new(State {
                 written: 0,
                 limit,
                 stderr_tail: VecDeque::new(),
+                stdout_filter: filter(terminal.stdout_tty),
+                stderr_filter: filter(terminal.stderr_tty),
             })),
         }
     }
@@ -51,15 +62,31 @@ impl Output {
         if state.written > state.limit {
             return Err(OutputError::LimitExceeded(state.limit));
         }
+        if channel == Channel::Stderr {
+            state.stderr_tail.extend(bytes);
+            let excess = state.stderr_tail.len().saturating_sub(STDERR_TAIL_BYTES);
+            state.stderr_tail.drain(..excess);
+        }
+        let filter = match channel {
+            Channel::Stdout => state.stdout_filter.as_mut(),
+            Channel::Stderr => state.stderr_filter.as_mut(),
+        };
+        let filtered;
+        let bytes = match filter {
+            Some(filter) => {
+                let mut kept = Vec::with_capacity(bytes.len());
+                filter.filter(bytes, &mut kept);
+                filtered = kept;
+                &filtered[..]
+            }
+            None => bytes,
+        };
         let result = match channel {
             Channel::Stdout => {
                 let mut out = std::io::stdout().lock();
                 out.write_all(bytes).and_then(|_| out.flush())
             }
             Channel::Stderr => {
-                state.stderr_tail.extend(bytes);
-                let excess = state.stderr_tail.len().saturating_sub(STDERR_TAIL_BYTES);
-                state.stderr_tail.drain(..excess);
                 let mut err = std::io::stderr().lock();
                 err.write_all(bytes).and_then(|_| err.flush())
             }
@@ -115,9 +142,19 @@ impl Terminal {
 mod tests {
     use super::*;
 
+    fn piped() -> Terminal {
+        Terminal {
+            stdout_tty: false,
+            stderr_tty: false,
+            stdin_tty: false,
+            color: false,
+            width: None,
+        }
+    }
+
     #[test]
     fn enforces_the_limit_and_keeps_the_stderr_tail() {
-        let out = Output::new(40);
+        let out = Output::new(40, &piped());
         out.write(Channel::Stderr, b"one\ntwo\n").unwrap();
         out.write(Channel::Stderr, b"three\n").unwrap();
         assert_eq!(out.stderr_tail(), "one\ntwo\nthree");

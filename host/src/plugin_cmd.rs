@@ -4,10 +4,13 @@
 use crate::capabilities::{self, Capability, Grants, Policy, Withheld};
 use crate::cli;
 use crate::error::{Error, Result, exit};
-use crate::registry::{InstallRecord, PluginEntry, Registry, sha256_hex};
+// Everything printed from a manifest goes through this: never a raw control character.
+use crate::registry::{Approval, InstallRecord, PluginEntry, Registry};
+use crate::sanitize::escape_for_display as shown;
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use std::collections::BTreeSet;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub fn command() -> Command {
     let name = || {
@@ -20,7 +23,31 @@ pub fn command() -> Command {
         Arg::new("capability")
             .required(true)
             .value_name("CAPABILITY")
-            .help("service:kagi|news|translate, host:NAME, credential:session|api, storage, stdin or limits")
+            .help("service:kagi|news|translate, host:NAME (https) or host:http://NAME, credential:session|api, account, storage, stdin or limits")
+    };
+    // How a plugin file gets its capabilities: the same for install and test.
+    let with_grant_flags = |command: Command| {
+        command
+            .arg(
+                Arg::new("grant")
+                    .long("grant")
+                    .action(ArgAction::Append)
+                    .value_name("CAPABILITY")
+                    .help("Grant one capability it asks for (repeatable); needed off a terminal"),
+            )
+            .arg(
+                Arg::new("grant-all")
+                    .long("grant-all")
+                    .action(ArgAction::SetTrue)
+                    .help("Grant everything it asks for, except `account`, which only --grant account grants"),
+            )
+            .arg(
+                Arg::new("yes")
+                    .long("yes")
+                    .short('y')
+                    .action(ArgAction::SetTrue)
+                    .help("Do not ask; grant only what --grant/--grant-all say"),
+            )
     };
     Command::new("plugin")
         .about("Manage and develop plugins")
@@ -29,46 +56,28 @@ pub fn command() -> Command {
         .subcommand(Command::new("list").about("List built-in and installed plugins and what they may do"))
         .subcommand(Command::new("info").about("Show a plugin's manifest, capabilities and grants").arg(name()))
         .subcommand(
-            Command::new("install")
-                .about("Install a plugin from a .wasm file, after reviewing what it asks for")
-                .arg(Arg::new("path").required(true).value_name("PLUGIN.wasm"))
-                .arg(
-                    Arg::new("grant")
-                        .long("grant")
-                        .action(ArgAction::Append)
-                        .value_name("CAPABILITY")
-                        .help("Grant one capability it asks for (repeatable); needed off a terminal"),
-                )
-                .arg(
-                    Arg::new("grant-all")
-                        .long("grant-all")
-                        .action(ArgAction::SetTrue)
-                        .conflicts_with("grant")
-                        .help("Grant everything it asks for"),
-                )
-                .arg(
-                    Arg::new("replace")
-                        .long("replace")
-                        .action(ArgAction::SetTrue)
-                        .help("Let it replace built-in commands of the same name"),
-                )
-                .arg(
-                    Arg::new("yes")
-                        .long("yes")
-                        .short('y')
-                        .action(ArgAction::SetTrue)
-                        .help("Do not ask; grant only what --grant/--grant-all say"),
-                ),
+            with_grant_flags(
+                Command::new("install")
+                    .about("Install a plugin from a .wasm file, after reviewing what it asks for")
+                    .arg(Arg::new("path").required(true).value_name("PLUGIN.wasm")),
+            )
+            .arg(
+                Arg::new("replace")
+                    .long("replace")
+                    .action(ArgAction::SetTrue)
+                    .help("Let it replace built-in commands of the same name"),
+            ),
         )
         .subcommand(Command::new("remove").about("Remove an installed plugin and its commands").arg(name()))
         .subcommand(Command::new("grant").about("Grant an installed plugin a capability it asks for").arg(name()).arg(capability()))
         .subcommand(Command::new("revoke").about("Take a capability back from an installed plugin").arg(name()).arg(capability()))
-        .subcommand(
+        .subcommand(with_grant_flags(
             Command::new("test")
                 .about("Run a plugin file exactly as an installed plugin runs, for development")
                 .long_about(
-                    "Run a plugin file exactly as an installed plugin runs, for development. The file gets the \
-                     capabilities its manifest declares (narrowed by any policy) for this run only; nothing is recorded.",
+                    "Run a plugin file exactly as an installed plugin runs, for development. It gets what you \
+                     grant it (as `plugin install` asks; narrowed by any policy) for this run only, and storage \
+                     that is discarded after the run; nothing is recorded.",
                 )
                 .arg(Arg::new("path").required(true).value_name("PLUGIN.wasm").help("The component to run"))
                 .arg(
@@ -79,17 +88,19 @@ pub fn command() -> Command {
                         .value_name("ARGS")
                         .help("The command line for the plugin, after --"),
                 ),
-        )
+        ))
 }
 
 /// What `run` needs from main: running a plugin command.
 pub trait Runner {
+    /// Runs command `name` of `entry`, with its storage under `data_dir`.
     fn run_plugin(
         &self,
         entry: &PluginEntry,
         grants: Grants,
         name: &str,
         matches: &ArgMatches,
+        data_dir: &Path,
     ) -> Result<i32>;
 }
 
@@ -111,28 +122,222 @@ pub fn run(
                 .map_err(Error::Usage)?;
             change_grant(registry, name(), cap, sub == "grant")
         }
-        "test" => {
-            let path = PathBuf::from(m.get_one::<String>("path").expect("required"));
-            let entry = PluginEntry::from_file(&path)?;
-            let args: Vec<String> = m
-                .get_many::<String>("args")
-                .map(|v| v.cloned().collect())
-                .unwrap_or_default();
-            let argv = std::iter::once("kagi".to_string()).chain(args);
-            let matches = match cli::build_for_plugin(&entry.manifest).try_get_matches_from(argv) {
-                Ok(m) => m,
-                Err(e) => {
-                    let code = e.exit_code();
-                    let _ = e.print();
-                    return Ok(code);
-                }
-            };
-            let (command, sub) = matches.subcommand().expect("subcommand_required");
-            let grants = Grants::new(&entry.manifest, None, policy);
-            runner.run_plugin(&entry, grants, command, sub)
-        }
+        "test" => test(m, policy, runner),
         _ => unreachable!("clap knows the subcommands"),
     }
+}
+
+/// `kagi plugin test`: runs a plugin file with what the user grants it now
+/// and scratch storage, so that a file calling itself `search` never sees the
+/// built-in's history or site preferences.
+fn test(m: &ArgMatches, policy: &Policy, runner: &dyn Runner) -> Result<i32> {
+    third_party_allowed(policy)?;
+    let entry = read_plugin_file(m)?;
+    let args: Vec<String> = m
+        .get_many::<String>("args")
+        .map(|v| v.cloned().collect())
+        .unwrap_or_default();
+    let argv = std::iter::once("kagi".to_string()).chain(args);
+    let matches = match cli::build_for_plugin(&entry.manifest).try_get_matches_from(argv) {
+        Ok(m) => m,
+        Err(e) => {
+            let code = e.exit_code();
+            let _ = e.print();
+            return Ok(code);
+        }
+    };
+    let (command, sub) = matches.subcommand().expect("subcommand_required");
+    let Some(granted) = review_and_grant(m, &entry, &[], Purpose::Test)? else {
+        return Ok(exit::OK);
+    };
+    let grants = Grants::new(&entry.manifest, Some(&granted), policy).for_test_run();
+    let scratch = tempfile::Builder::new()
+        .prefix("kagi-plugin-test-")
+        .tempdir()
+        .map_err(|e| {
+            Error::Config(format!(
+                "cannot create scratch storage for the test run: {e}"
+            ))
+        })?;
+    runner.run_plugin(&entry, grants, command, sub, scratch.path())
+}
+
+fn third_party_allowed(policy: &Policy) -> Result<()> {
+    if policy.allow_third_party == Some(false) {
+        return Err(Error::Config(
+            "the administrator's policy does not allow third-party plugins".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Reads the plugin file named on the command line, once, and checks what can
+/// be checked without running it: its API version and its imports.
+fn read_plugin_file(m: &ArgMatches) -> Result<PluginEntry> {
+    let path = PathBuf::from(m.get_one::<String>("path").expect("required"));
+    let entry = PluginEntry::from_file(&path)?;
+    capabilities::check_api(&entry.manifest)?;
+    let imports = crate::wasm_manifest::component_imports(entry.wasm()?.bytes()).map_err(|e| {
+        Error::PluginDenied {
+            plugin: entry.name().to_string(),
+            reason: e,
+        }
+    })?;
+    capabilities::check_imports(entry.name(), imports.iter().map(String::as_str))?;
+    Ok(entry)
+}
+
+/// Why a plugin file's capabilities are being decided.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    Install,
+    Test,
+}
+
+impl Purpose {
+    fn question(self, name: &str) -> String {
+        match self {
+            Purpose::Install => format!("Install `{name}` and grant all of the above?"),
+            Purpose::Test => {
+                format!("Run `{name}` with all of the above granted, for this run only?")
+            }
+        }
+    }
+
+    fn declined(self) -> &'static str {
+        match self {
+            Purpose::Install => "Not installed. Nothing was changed.",
+            Purpose::Test => "Not run.",
+        }
+    }
+
+    fn off_a_terminal(self) -> &'static str {
+        match self {
+            Purpose::Install => "installing",
+            Purpose::Test => "testing a plugin",
+        }
+    }
+}
+
+/// Shows what a plugin file asks for and decides what it gets: what
+/// `--grant`/`--grant-all` say; else, on a terminal, everything if the user
+/// says yes; else nothing if it asks for nothing or `--yes` was given; else an
+/// error naming the flags. `None`: the user said no. An install always shows
+/// the review; a test run shows it only when it asks or refuses.
+fn review_and_grant(
+    m: &ArgMatches,
+    entry: &PluginEntry,
+    replaces: &[String],
+    purpose: Purpose,
+) -> Result<Option<BTreeSet<Capability>>> {
+    let name = entry.name();
+    let requested = capabilities::requested(&entry.manifest);
+    let flagged = granted_by_flags(m, name, &requested)?;
+    let yes = m.get_flag("yes");
+    let ask = flagged.is_none()
+        && !yes
+        && (purpose == Purpose::Install || !requested.is_empty())
+        && std::io::stdin().is_terminal()
+        && std::io::stderr().is_terminal();
+    let refuse = flagged.is_none() && !ask && !yes && !requested.is_empty();
+    if purpose == Purpose::Install || ask || refuse {
+        eprint!("{}", review(entry, &requested, replaces));
+    }
+    if let Some(granted) = flagged {
+        return Ok(Some(granted));
+    }
+    if ask {
+        let confirmed = dialoguer::Confirm::new()
+            .with_prompt(purpose.question(name))
+            .default(false)
+            .interact()
+            .map_err(|e| Error::Config(format!("could not ask for confirmation: {e}")))?;
+        if !confirmed {
+            eprintln!("{}", purpose.declined());
+            return Ok(None);
+        }
+        let mut granted = requested;
+        // Asked again, on its own, defaulting to no.
+        if granted.contains(&Capability::Account) {
+            let account = dialoguer::Confirm::new()
+                .with_prompt(format!(
+                    "Also grant `account`, full control of your Kagi account, to `{}`?",
+                    shown(name)
+                ))
+                .default(false)
+                .interact()
+                .map_err(|e| Error::Config(format!("could not ask for confirmation: {e}")))?;
+            if !account {
+                granted.remove(&Capability::Account);
+            }
+        }
+        return Ok(Some(granted));
+    }
+    if refuse {
+        return Err(Error::Config(format!(
+            "{} off a terminal needs explicit grants: pass --grant-all, or --grant CAPABILITY for each of: {}",
+            purpose.off_a_terminal(),
+            join(&requested)
+        )));
+    }
+    Ok(Some(BTreeSet::new()))
+}
+
+/// What `--grant-all` or `--grant CAP…` grant; `None` if neither was given.
+fn granted_by_flags(
+    m: &ArgMatches,
+    name: &str,
+    requested: &BTreeSet<Capability>,
+) -> Result<Option<BTreeSet<Capability>>> {
+    let all = m.get_flag("grant-all");
+    let list = m.get_many::<String>("grant");
+    if !all && list.is_none() {
+        return Ok(None);
+    }
+    // Full control of the account is never granted wholesale: only by name.
+    let mut granted: BTreeSet<Capability> = if all {
+        requested
+            .iter()
+            .filter(|c| **c != Capability::Account)
+            .cloned()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
+    for text in list.into_iter().flatten() {
+        let cap = Capability::parse(text).map_err(Error::Usage)?;
+        if !requested.contains(&cap) {
+            return Err(Error::Usage(format!(
+                "`{name}` does not ask for {cap}; it asks for: {}",
+                join(requested)
+            )));
+        }
+        granted.insert(cap);
+    }
+    Ok(Some(granted))
+}
+
+/// The install review: what a plugin asks for, in plain words.
+fn review(entry: &PluginEntry, requested: &BTreeSet<Capability>, replaces: &[String]) -> String {
+    let mut review = format!(
+        "plugin `{}` {} asks to:\n",
+        shown(entry.name()),
+        shown(entry.manifest.display_version())
+    );
+    if requested.is_empty() {
+        review.push_str("  (nothing: it can only compute and print)\n");
+    }
+    for cap in requested {
+        review.push_str(&format!(
+            "  {}: {}\n",
+            shown(&cap.to_string()),
+            shown(&cap.describe())
+        ));
+    }
+    for c in replaces {
+        review.push_str(&format!("  replace the built-in `kagi {}`\n", shown(c)));
+    }
+    review
 }
 
 /// The grants an entry runs with.
@@ -167,14 +372,14 @@ fn capability_lines(entry: &PluginEntry, policy: &Policy) -> Vec<String> {
     let mut lines: Vec<String> = grants
         .allowed
         .iter()
-        .map(|c| format!("{c} (granted)"))
+        .map(|c| format!("{} (granted)", shown(&c.to_string())))
         .collect();
     lines.extend(grants.withheld.iter().map(|(c, why)| {
         let why = match why {
             Withheld::NotGranted => "not granted",
             Withheld::Policy => "forbidden by policy",
         };
-        format!("{c} ({why})")
+        format!("{} ({why})", shown(&c.to_string()))
     }));
     lines
 }
@@ -194,13 +399,16 @@ fn list(registry: &Registry, policy: &Policy) -> Result<i32> {
             .unwrap_or_default();
         text.push_str(&format!(
             "{} {} ({source}, plugin API {})\n  commands: {}\n",
-            entry.name(),
-            entry.manifest.display_version(),
-            entry.manifest.api,
-            commands.join(", ")
+            shown(entry.name()),
+            shown(entry.manifest.display_version()),
+            shown(&entry.manifest.api),
+            shown(&commands.join(", "))
         ));
         if !replaces.is_empty() {
-            text.push_str(&format!("  replaces built-in: {}\n", replaces.join(", ")));
+            text.push_str(&format!(
+                "  replaces built-in: {}\n",
+                shown(&replaces.join(", "))
+            ));
         }
         let caps = capability_lines(entry, policy);
         text.push_str(&format!(
@@ -213,6 +421,7 @@ fn list(registry: &Registry, policy: &Policy) -> Result<i32> {
         ));
     }
     for (name, reason) in &registry.broken {
+        let (name, reason) = (shown(name), shown(reason));
         text.push_str(&format!(
             "{name} (installed, unusable: {reason}; remove it with `kagi plugin remove {name}`)\n"
         ));
@@ -220,10 +429,11 @@ fn list(registry: &Registry, policy: &Policy) -> Result<i32> {
     let summary = policy.summary();
     if !summary.is_empty() {
         let source = policy
-            .source
-            .as_ref()
+            .sources
+            .iter()
             .map(|p| p.display().to_string())
-            .unwrap_or_default();
+            .collect::<Vec<_>>()
+            .join(" narrowed by ");
         text.push_str(&format!("policy ({source}):\n"));
         for line in summary {
             text.push_str(&format!("  {line}\n"));
@@ -238,24 +448,24 @@ fn info(entry: &PluginEntry, policy: &Policy) -> Result<i32> {
     let grants = grants_for(entry, policy);
     let mut text = format!(
         "name: {}\nversion: {}\nplugin API: {}\nsource: {}\nsha256: {}\n",
-        m.name,
-        m.display_version(),
-        m.api,
+        shown(&m.name),
+        shown(m.display_version()),
+        shown(&m.api),
         match &entry.source {
             crate::registry::Source::Builtin(_) => "built into kagi".to_string(),
-            crate::registry::Source::File(p) => p.display().to_string(),
+            crate::registry::Source::File { path, .. } => path.display().to_string(),
             crate::registry::Source::Installed { dir, record } =>
                 format!("{} (installed from {})", dir.display(), record.source),
         },
         entry.sha256
     );
     if !m.description.is_empty() {
-        text.push_str(&format!("description: {}\n", m.description));
+        text.push_str(&format!("description: {}\n", shown(&m.description)));
     }
     let commands = m.command_names();
     text.push_str(&format!(
         "commands: {}\ncapabilities:\n",
-        commands.join(", ")
+        shown(&commands.join(", "))
     ));
     for line in capability_lines(entry, policy) {
         text.push_str(&format!("  {line}\n"));
@@ -274,23 +484,9 @@ fn info(entry: &PluginEntry, policy: &Policy) -> Result<i32> {
 }
 
 fn install(m: &ArgMatches, registry: &Registry, policy: &Policy) -> Result<i32> {
-    if policy.allow_third_party == Some(false) {
-        return Err(Error::Config(
-            "the administrator's policy does not allow third-party plugins".into(),
-        ));
-    }
-    let path = PathBuf::from(m.get_one::<String>("path").expect("required"));
-    let entry = PluginEntry::from_file(&path)?;
+    third_party_allowed(policy)?;
+    let entry = read_plugin_file(m)?;
     let name = entry.name().to_string();
-    capabilities::check_api(&entry.manifest)?;
-    let bytes = std::fs::read(&path)
-        .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
-    let imports =
-        crate::wasm_manifest::component_imports(&bytes).map_err(|e| Error::PluginDenied {
-            plugin: name.clone(),
-            reason: e,
-        })?;
-    capabilities::check_imports(&name, imports.iter().map(String::as_str))?;
     if registry.find(&name).is_some_and(PluginEntry::is_builtin) {
         return Err(Error::Config(format!(
             "a built-in plugin is already called `{name}`; rename the plugin in its manifest (to replace built-in commands, use another name and --replace)"
@@ -327,70 +523,19 @@ fn install(m: &ArgMatches, registry: &Registry, policy: &Policy) -> Result<i32> 
         }
     }
 
-    let requested = capabilities::requested(&entry.manifest);
-    let mut review = format!(
-        "plugin `{name}` {} asks to:\n",
-        entry.manifest.display_version()
-    );
-    if requested.is_empty() {
-        review.push_str("  (nothing: it can only compute and print)\n");
-    }
-    for cap in &requested {
-        review.push_str(&format!("  {cap}: {}\n", cap.describe()));
-    }
-    for c in &replaces {
-        review.push_str(&format!("  replace the built-in `kagi {c}`\n"));
-    }
-    eprint!("{review}");
-
-    let granted: Vec<Capability> = if m.get_flag("grant-all") {
-        requested.iter().cloned().collect()
-    } else if let Some(list) = m.get_many::<String>("grant") {
-        let mut granted = Vec::new();
-        for text in list {
-            let cap = Capability::parse(text).map_err(Error::Usage)?;
-            if !requested.contains(&cap) {
-                return Err(Error::Usage(format!(
-                    "`{name}` does not ask for {cap}; it asks for: {}",
-                    join(&requested)
-                )));
-            }
-            granted.push(cap);
-        }
-        granted
-    } else if !m.get_flag("yes")
-        && std::io::stdin().is_terminal()
-        && std::io::stderr().is_terminal()
-    {
-        let confirmed = dialoguer::Confirm::new()
-            .with_prompt(format!("Install `{name}` and grant all of the above?"))
-            .default(false)
-            .interact()
-            .map_err(|e| Error::Config(format!("could not ask for confirmation: {e}")))?;
-        if !confirmed {
-            eprintln!("Not installed. Nothing was changed.");
-            return Ok(exit::OK);
-        }
-        requested.iter().cloned().collect()
-    } else if requested.is_empty() || m.get_flag("yes") {
-        Vec::new()
-    } else {
-        return Err(Error::Config(format!(
-            "installing off a terminal needs explicit grants: pass --grant-all, or --grant CAPABILITY for each of: {}",
-            join(&requested)
-        )));
+    let Some(granted) = review_and_grant(m, &entry, &replaces, Purpose::Install)? else {
+        return Ok(exit::OK);
     };
-
-    let record = InstallRecord {
-        sha256: sha256_hex(&bytes),
+    let path = PathBuf::from(m.get_one::<String>("path").expect("required"));
+    let approval = Approval {
         source: std::fs::canonicalize(&path)
-            .unwrap_or(path.clone())
+            .unwrap_or(path)
             .display()
             .to_string(),
         replaces,
         granted: granted.iter().map(|c| c.to_string()).collect(),
     };
-    let dir = registry.install(&entry, &bytes, &record)?;
+    let dir = registry.install(&entry, approval)?;
     let commands: Vec<&str> = entry.manifest.command_names();
     eprintln!(
         "installed `{name}` into {}: commands {}; granted: {}",

@@ -4,18 +4,23 @@
 //!
 //! An installed plugin is a folder holding `plugin.wasm` (a copy of the file
 //! the user installed), `manifest.toml` (its manifest, so that help needs no
-//! wasm) and `installed.toml` (its SHA-256, the commands it may replace and
-//! the capabilities the user granted). Grants belong to that hash: a changed
-//! file is refused until it is installed, and reviewed, again.
+//! wasm) and `installed.toml` (the SHA-256 of both, the commands it may
+//! replace and the capabilities the user granted). Grants belong to those
+//! hashes: a changed file is refused until it is installed, and reviewed, again.
+//!
+//! A plugin file is read once: the one buffer is validated, hashed, reviewed,
+//! compiled and stored, so nothing can swap the file in between.
 
 use crate::capabilities::Capability;
 use crate::error::{Error, Result};
 use kagi_manifest::Manifest;
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// A first-party plugin embedded by build.rs.
 pub struct Builtin {
@@ -31,6 +36,10 @@ include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct InstallRecord {
     pub sha256: String,
+    /// The SHA-256 of `manifest.toml`, so that the manifest is as verified as
+    /// the code. Missing in records written before kagi recorded it.
+    #[serde(default)]
+    pub manifest_sha256: Option<String>,
     /// Where the file was installed from.
     pub source: String,
     /// Built-in commands the user allowed this plugin to replace.
@@ -54,8 +63,12 @@ impl InstallRecord {
 #[derive(Debug, Clone)]
 pub enum Source {
     Builtin(&'static [u8]),
-    /// A file being developed (`kagi plugin test`).
-    File(PathBuf),
+    /// A file being installed or developed (`kagi plugin test`), with the
+    /// bytes it was read as: the file is never read again.
+    File {
+        path: PathBuf,
+        bytes: Arc<[u8]>,
+    },
     Installed {
         dir: PathBuf,
         record: InstallRecord,
@@ -71,6 +84,33 @@ pub struct PluginEntry {
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(sha2::Sha256::digest(bytes))
+}
+
+/// A component's bytes with the SHA-256 of exactly those bytes (for a
+/// built-in, build.rs hashed the embedded bytes). The compiled-code cache keys
+/// on this hash, so compiled code always belongs to the bytes it came from.
+/// Only this module makes one.
+pub struct Wasm<'a> {
+    bytes: Cow<'a, [u8]>,
+    sha256: Cow<'a, str>,
+}
+
+impl Wasm<'_> {
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    pub fn sha256(&self) -> &str {
+        &self.sha256
+    }
+}
+
+/// What the user decided when installing a plugin file.
+pub struct Approval {
+    /// Where the file was installed from.
+    pub source: String,
+    pub replaces: Vec<String>,
+    pub granted: Vec<String>,
 }
 
 impl PluginEntry {
@@ -89,39 +129,49 @@ impl PluginEntry {
         }
     }
 
-    /// The component's bytes. An installed file must still be the one whose
-    /// capabilities the user granted.
-    pub fn wasm(&self) -> Result<std::borrow::Cow<'static, [u8]>> {
-        let read = |path: &Path| {
-            fs::read(path).map_err(|e| {
-                Error::Config(format!(
-                    "cannot read plugin `{}` at {}: {e}; reinstall it with `kagi plugin install`",
-                    self.manifest.name,
-                    path.display()
-                ))
-            })
-        };
+    /// The component's bytes and their hash. An installed file must still be
+    /// the one whose capabilities the user granted.
+    pub fn wasm(&self) -> Result<Wasm<'_>> {
         match &self.source {
-            Source::Builtin(bytes) => Ok(std::borrow::Cow::Borrowed(bytes)),
-            Source::File(path) => Ok(std::borrow::Cow::Owned(read(path)?)),
+            Source::Builtin(bytes) => Ok(Wasm {
+                bytes: Cow::Borrowed(bytes),
+                sha256: Cow::Borrowed(&self.sha256),
+            }),
+            Source::File { bytes, .. } => Ok(Wasm {
+                bytes: Cow::Borrowed(bytes),
+                sha256: Cow::Owned(sha256_hex(bytes)),
+            }),
             Source::Installed { dir, record } => {
-                let bytes = read(&dir.join("plugin.wasm"))?;
-                if sha256_hex(&bytes) != record.sha256 {
+                let path = dir.join("plugin.wasm");
+                let bytes = fs::read(&path).map_err(|e| {
+                    Error::Config(format!(
+                        "cannot read plugin `{}` at {}: {e}; reinstall it with `kagi plugin install`",
+                        self.manifest.name,
+                        path.display()
+                    ))
+                })?;
+                let sha256 = sha256_hex(&bytes);
+                if sha256 != record.sha256 {
                     return Err(Error::PluginDenied {
                         plugin: self.manifest.name.clone(),
                         reason: "has changed since you granted its capabilities; review and install it again with `kagi plugin install PATH.wasm`".into(),
                     });
                 }
-                Ok(std::borrow::Cow::Owned(bytes))
+                Ok(Wasm {
+                    bytes: Cow::Owned(bytes),
+                    sha256: Cow::Owned(sha256),
+                })
             }
         }
     }
 
-    /// A plugin straight from a `.wasm` file (for `kagi plugin test` and installs).
+    /// A plugin straight from a `.wasm` file (for `kagi plugin test` and
+    /// installs). The file is read here, once; the entry keeps the bytes.
     pub fn from_file(path: &Path) -> Result<PluginEntry> {
         let display = path.display().to_string();
-        let bytes = fs::read(path)
-            .map_err(|e| Error::Config(format!("cannot read plugin file {display}: {e}")))?;
+        let bytes: Arc<[u8]> = fs::read(path)
+            .map_err(|e| Error::Config(format!("cannot read plugin file {display}: {e}")))?
+            .into();
         let text =
             crate::wasm_manifest::manifest_text(&bytes).map_err(|e| Error::PluginDenied {
                 plugin: display.clone(),
@@ -134,7 +184,10 @@ impl PluginEntry {
         Ok(PluginEntry {
             manifest,
             sha256: sha256_hex(&bytes),
-            source: Source::File(path.to_path_buf()),
+            source: Source::File {
+                path: path.to_path_buf(),
+                bytes,
+            },
         })
     }
 }
@@ -210,28 +263,38 @@ impl Registry {
             .or_else(|| self.plugins.iter().find(serves))
     }
 
-    /// Copies the plugin file in and records its grants.
-    pub fn install(
-        &self,
-        entry: &PluginEntry,
-        bytes: &[u8],
-        record: &InstallRecord,
-    ) -> Result<PathBuf> {
+    /// Stores a plugin file's bytes (as read once by [`PluginEntry::from_file`])
+    /// and its manifest, and records both hashes with what the user approved.
+    pub fn install(&self, entry: &PluginEntry, approval: Approval) -> Result<PathBuf> {
+        if !matches!(entry.source, Source::File { .. }) {
+            return Err(Error::Config(format!(
+                "`{}` is not a plugin file; only a .wasm file can be installed",
+                entry.name()
+            )));
+        }
+        let wasm = entry.wasm()?;
+        // The manifest exactly as the plugin carries it, so help needs no wasm.
+        let manifest =
+            crate::wasm_manifest::manifest_text(wasm.bytes()).map_err(|e| Error::PluginDenied {
+                plugin: entry.name().to_string(),
+                reason: e,
+            })?;
+        let record = InstallRecord {
+            sha256: wasm.sha256().to_string(),
+            manifest_sha256: Some(sha256_hex(manifest.as_bytes())),
+            source: approval.source,
+            replaces: approval.replaces,
+            granted: approval.granted,
+        };
         let dir = self.dir.join(entry.name());
         let fail = |e: std::io::Error| {
             Error::Config(format!("cannot install into {}: {e}", dir.display()))
         };
         fs::create_dir_all(&dir).map_err(fail)?;
-        crate::atomic_file::write(&dir.join("plugin.wasm"), &[bytes]).map_err(fail)?;
-        // The manifest exactly as the plugin carries it, so help needs no wasm.
-        let manifest =
-            crate::wasm_manifest::manifest_text(bytes).map_err(|e| Error::PluginDenied {
-                plugin: entry.name().to_string(),
-                reason: e,
-            })?;
+        crate::atomic_file::write(&dir.join("plugin.wasm"), &[wasm.bytes()]).map_err(fail)?;
         crate::atomic_file::write(&dir.join("manifest.toml"), &[manifest.as_bytes()])
             .map_err(fail)?;
-        self.save_record(entry.name(), record)?;
+        self.save_record(entry.name(), &record)?;
         Ok(dir)
     }
 
@@ -255,7 +318,23 @@ fn read_installed(dir: &Path) -> std::result::Result<PluginEntry, String> {
     };
     let record: InstallRecord = toml::from_str(&read("installed.toml")?)
         .map_err(|e| format!("installed.toml is invalid: {}", e.message()))?;
-    let manifest = Manifest::parse(&read("manifest.toml")?).map_err(|e| e.0)?;
+    let text = read("manifest.toml")?;
+    match &record.manifest_sha256 {
+        None => {
+            return Err(
+                "it was installed by an older kagi that did not record its manifest's hash; install it again"
+                    .into(),
+            );
+        }
+        Some(hash) if *hash != sha256_hex(text.as_bytes()) => {
+            return Err(
+                "manifest.toml has changed since it was installed; review and install the plugin again"
+                    .into(),
+            );
+        }
+        Some(_) => {}
+    }
+    let manifest = Manifest::parse(&text).map_err(|e| e.0)?;
     Ok(PluginEntry {
         manifest,
         sha256: record.sha256.clone(),
@@ -264,4 +343,78 @@ fn read_installed(dir: &Path) -> std::result::Result<PluginEntry, String> {
             record,
         },
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A real component (the first built-in) as a file under `dir`.
+    fn plugin_file(dir: &Path) -> PathBuf {
+        let path = dir.join("plugin-under-review.wasm");
+        fs::write(&path, BUILTINS[0].wasm).unwrap();
+        path
+    }
+
+    fn approval() -> Approval {
+        Approval {
+            source: "test".into(),
+            replaces: Vec::new(),
+            granted: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_plugin_file_is_read_once_and_hashed_as_held() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = plugin_file(dir.path());
+        let entry = PluginEntry::from_file(&path).unwrap();
+        // The file changes after it was read: the entry keeps what was read.
+        fs::write(&path, b"swapped").unwrap();
+        let wasm = entry.wasm().unwrap();
+        assert_eq!(wasm.bytes(), BUILTINS[0].wasm);
+        assert_eq!(wasm.sha256(), sha256_hex(BUILTINS[0].wasm));
+        assert_eq!(entry.sha256, wasm.sha256());
+    }
+
+    #[test]
+    fn the_install_record_covers_the_code_and_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let entry = PluginEntry::from_file(&plugin_file(dir.path())).unwrap();
+        let registry = Registry {
+            plugins: Vec::new(),
+            broken: Vec::new(),
+            dir: dir.path().join("plugins"),
+        };
+        let installed = registry.install(&entry, approval()).unwrap();
+        let loaded = read_installed(&installed).unwrap();
+        let record = loaded.record().unwrap().clone();
+        assert_eq!(record.sha256, sha256_hex(BUILTINS[0].wasm));
+        assert_eq!(
+            fs::read(installed.join("plugin.wasm")).unwrap(),
+            BUILTINS[0].wasm
+        );
+        assert_eq!(loaded.wasm().unwrap().bytes(), BUILTINS[0].wasm);
+
+        let manifest = installed.join("manifest.toml");
+        let text = fs::read_to_string(&manifest).unwrap();
+        fs::write(&manifest, format!("{text}\n# swapped\n")).unwrap();
+        assert_eq!(
+            read_installed(&installed).unwrap_err(),
+            "manifest.toml has changed since it was installed; review and install the plugin again"
+        );
+
+        // A record without the manifest's hash does not vouch for it.
+        fs::write(&manifest, &text).unwrap();
+        let old = InstallRecord {
+            manifest_sha256: None,
+            ..record
+        };
+        registry.save_record(entry.name(), &old).unwrap();
+        assert!(
+            read_installed(&installed)
+                .unwrap_err()
+                .starts_with("it was installed by an older kagi")
+        );
+    }
 }

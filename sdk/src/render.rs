@@ -87,6 +87,34 @@ pub fn template(template: &str, values: &[(&str, &str)]) -> String {
     out
 }
 
+/// Text from a web page made safe to print: escape sequences (colours, cursor
+/// and screen control, OSC clipboard/title/hyperlink, DCS and the like) are
+/// removed whole, and so are other control characters and bidirectional
+/// overrides; newlines and tabs stay. Human formats (pretty, Markdown, CSV,
+/// templates) pass page-derived text through this; JSON keeps the data as it
+/// came (its encoder escapes controls anyway).
+pub fn strip_controls(text: &str) -> String {
+    if !text.chars().any(kagi_manifest::is_terminal_control) {
+        return text.to_string();
+    }
+    struct Plain(String);
+    impl vte::Perform for Plain {
+        fn print(&mut self, c: char) {
+            if !kagi_manifest::is_terminal_control(c) {
+                self.0.push(c);
+            }
+        }
+        fn execute(&mut self, byte: u8) {
+            if matches!(byte, b'\n' | b'\t') {
+                self.0.push(char::from(byte));
+            }
+        }
+    }
+    let mut plain = Plain(String::with_capacity(text.len()));
+    vte::Parser::new().advance(&mut plain, text.as_bytes());
+    plain.0
+}
+
 /// A Markdown link, with brackets in the text escaped.
 pub fn markdown_link(text: &str, url: &str) -> String {
     format!(
@@ -212,6 +240,25 @@ mod tests {
         assert_eq!(plain.heading("x"), "x");
         let color = Style { color: true };
         assert_eq!(color.link("u"), "\x1b[36mu\x1b[0m");
+    }
+
+    #[test]
+    fn strips_escape_sequences_and_controls_from_page_text() {
+        assert_eq!(strip_controls("plain — text\n\tok"), "plain — text\n\tok");
+        assert_eq!(
+            strip_controls(
+                "a\x1b]52;c;aGk=\x07b\x1b]0;title\x1b\\c\x1b]8;;https://x.example\x1b\\d\x1b]8;;\x1b\\e"
+            ),
+            "abcde"
+        );
+        assert_eq!(
+            strip_controls("\x1b[2J\x1b[H\x1b[1;31mred\x1b[0m \x1bP1$q\x1b\\x\x1b_apc\x1b\\y"),
+            "red xy"
+        );
+        assert_eq!(
+            strip_controls("cr\rbell\x07del\x7fc1\u{9b}2Jrlo\u{202e}x\u{2066}y"),
+            "crbelldelc12Jrloxy"
+        );
     }
 
     #[test]

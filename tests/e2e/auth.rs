@@ -11,6 +11,7 @@ fn run_with(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Run {
     for (k, v) in vars {
         cmd.env(k, v);
     }
+    crate::support::canaries_of(&cmd);
     Run::from(cmd.output().expect("kagi runs"))
 }
 
@@ -45,7 +46,14 @@ fn creds_plugin(env: &Env, args: &[&str], vars: &[(&str, &str)]) -> Run {
 fn creds_plugin_in(env: &Env, global: &[&str], args: &[&str], vars: &[(&str, &str)]) -> Run {
     let path = test_plugin("creds");
     let mut all = global.to_vec();
-    all.extend(["plugin", "test", path.to_str().unwrap(), "--", "creds"]);
+    all.extend([
+        "plugin",
+        "test",
+        path.to_str().unwrap(),
+        "--grant-all",
+        "--",
+        "creds",
+    ]);
     all.extend_from_slice(args);
     run_with(env, &all, vars)
 }
@@ -823,6 +831,7 @@ fn tokens_never_appear_in_any_output() {
             "plugin",
             "test",
             probe.to_str().unwrap(),
+            "--grant-all",
             "--",
             "probe",
             "api",
@@ -836,6 +845,7 @@ fn tokens_never_appear_in_any_output() {
             "plugin",
             "test",
             probe.to_str().unwrap(),
+            "--grant-all",
             "--",
             "probe",
             "env",

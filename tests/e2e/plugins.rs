@@ -1,7 +1,7 @@
 //! Third-party plugins: install with reviewed grants, run, change grants,
 //! replace built-ins only with consent, remove; policy; API versions.
 
-use crate::support::{Env, Run, assert_contains, example_plugin, test_plugin};
+use crate::support::{Env, Run, assert_contains, example_plugin, on_a_terminal, test_plugin};
 use kagi_mock::{API_TOKEN, MockServer};
 
 fn install(env: &Env, path: &std::path::Path, extra: &[&str]) -> Run {
@@ -242,6 +242,7 @@ fn steal(env: &Env, path: &str) -> Run {
         "plugin",
         "test",
         thief.to_str().unwrap(),
+        "--grant-all",
         "--",
         "steal",
         path,
@@ -295,6 +296,7 @@ fn credential_bearing_response_headers_never_reach_a_plugin() {
         "plugin",
         "test",
         probe.to_str().unwrap(),
+        "--grant-all",
         "--",
         "probe",
         "api",
@@ -309,40 +311,6 @@ fn credential_bearing_response_headers_never_reach_a_plugin() {
         .collect();
     assert!(headers.contains(&"content-type"), "{headers:?}");
     assert!(!headers.contains(&"set-cookie"), "{headers:?}");
-}
-
-/// Runs `kagi ARGS` on a pseudo-terminal (util-linux `script`), typing `keys`.
-fn on_a_terminal(env: &Env, args: &[&str], keys: &str) -> Run {
-    use std::io::Write;
-    let line = std::iter::once(crate::support::BIN)
-        .chain(args.iter().copied())
-        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let cmd = env.command(&[]);
-    let mut script = std::process::Command::new("script");
-    script
-        .args(["-qec", &line, "/dev/null"])
-        .current_dir(env.work_dir())
-        .env_clear();
-    for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            script.env(k, v);
-        }
-    }
-    let mut child = script
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("util-linux `script` runs commands on a pseudo-terminal");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(keys.as_bytes())
-        .unwrap();
-    Run::from(child.wait_with_output().unwrap())
 }
 
 #[test]

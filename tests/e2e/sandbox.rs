@@ -4,7 +4,14 @@ use crate::support::{Env, assert_contains, test_plugin};
 
 fn probe(env: &Env, action: &[&str]) -> crate::support::Run {
     let path = test_plugin("probe");
-    let mut args = vec!["plugin", "test", path.to_str().unwrap(), "--", "probe"];
+    let mut args = vec![
+        "plugin",
+        "test",
+        path.to_str().unwrap(),
+        "--grant-all",
+        "--",
+        "probe",
+    ];
     args.extend_from_slice(action);
     env.run(&args)
 }
@@ -78,8 +85,9 @@ fn an_endless_loop_runs_out_of_cpu_budget() {
 
 #[test]
 fn the_cpu_budget_starts_afresh_after_each_rest() {
-    // Three stretches of about 1.1 billion instructions each, with a sleep
-    // between them: more than the 2 billion budget together, less apart.
+    // Three stretches of about 1.1 billion instructions each, with a 2 s
+    // sleep between them (which gives back up to 2 billion): more than the
+    // 2 billion budget together, less apart.
     let run = probe(&small_cpu_budget(), &["work-and-rest", "60000000"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "round 0 done\nround 1 done\nround 2 done\n");
@@ -205,6 +213,7 @@ fn a_closed_stdout_ends_the_plugin_quietly() {
             "plugin",
             "test",
             path.to_str().unwrap(),
+            "--grant-all",
             "--",
             "probe",
             "flood",

@@ -112,7 +112,9 @@ impl Env {
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).output().expect("kagi runs"))
+        let mut cmd = self.command(args);
+        canaries_of(&cmd);
+        Run::from(cmd.output().expect("kagi runs"))
     }
 }
 
@@ -124,13 +126,55 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The canary check: every secret any test handed kagi (the mock's tokens,
+/// and every `*_TOKEN` variable a test set), which no run may ever print.
+static CANARIES: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Adds a secret to the canary check. Short values (`x`, used to prove an
+/// error) could occur in output by chance and are left out.
+pub fn canary(secret: &str) {
+    if secret.len() >= 12 {
+        let mut all = CANARIES.lock().unwrap_or_else(|e| e.into_inner());
+        if !all.iter().any(|s| s == secret) {
+            all.push(secret.to_string());
+        }
+    }
+}
+
+/// Registers the secrets among a command's environment variables.
+pub fn canaries_of(cmd: &Command) {
+    for (k, v) in cmd.get_envs() {
+        let (Some(k), Some(v)) = (k.to_str(), v.and_then(|v| v.to_str())) else {
+            continue;
+        };
+        if k.ends_with("_TOKEN") {
+            // A Session Link carries the token after `token=`; the rest of
+            // the link is no secret.
+            let token = v.rsplit("token=").next().unwrap_or(v);
+            canary(token.split('&').next().unwrap_or(token));
+        }
+    }
+}
+
 impl From<Output> for Run {
+    /// Every run passes through here, so every run gets the canary check.
     fn from(o: Output) -> Run {
-        Run {
+        let run = Run {
             code: o.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        };
+        canary(kagi_mock::SESSION_TOKEN);
+        canary(kagi_mock::API_TOKEN);
+        for secret in CANARIES.lock().unwrap_or_else(|e| e.into_inner()).iter() {
+            assert!(
+                !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
+                "a configured token appeared in kagi's output:\nstdout: {}\nstderr: {}",
+                run.stdout,
+                run.stderr
+            );
         }
+        run
     }
 }
 
@@ -190,4 +234,38 @@ pub fn write_private(path: &Path, text: &str) {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
     }
+}
+
+/// Runs `kagi ARGS` on a pseudo-terminal (util-linux `script`), typing `keys`.
+pub fn on_a_terminal(env: &Env, args: &[&str], keys: &str) -> Run {
+    use std::io::Write;
+    let line = std::iter::once(BIN)
+        .chain(args.iter().copied())
+        .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let cmd = env.command(&[]);
+    let mut script = std::process::Command::new("script");
+    script
+        .args(["-qec", &line, "/dev/null"])
+        .current_dir(env.work_dir())
+        .env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    let mut child = script
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("util-linux `script` runs commands on a pseudo-terminal");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(keys.as_bytes())
+        .unwrap();
+    Run::from(child.wait_with_output().unwrap())
 }

@@ -1,8 +1,10 @@
 //! The plugin runtime: one engine, the compiled-code cache, the linker with
 //! exactly the granted interfaces, and the limits around a call.
 //!
-//! Limits: linear memory (a resource limiter), CPU (fuel, which does not count
-//! time the host spends on I/O), a wall-clock deadline, and the output limit.
+//! Limits: memory (a resource limiter: the sum of all linear memories and
+//! tables, and how many instances, memories and tables there are), CPU (fuel,
+//! which does not count time the host spends on I/O), a wall-clock deadline,
+//! the output limit, HTTP requests in flight, and resource handles held.
 //! The deadline is kept around the call, not inside the plugin's code: the
 //! plugin runs on its own thread while the host waits for it with a timeout,
 //! and every blocking host call is bounded by the same deadline. So there is
@@ -137,13 +139,21 @@ impl HostContext {
 pub struct HostState {
     wasi: WasiCtx,
     table: ResourceTable,
-    limiter: MemoryLimiter,
+    limiter: Limiter,
     pub(crate) grants: Grants,
     pub(crate) ctx: Arc<HostContext>,
     pub(crate) output: Output,
     pub(crate) deadline: Option<Instant>,
     pub(crate) store: crate::storage::Store,
     pub(crate) pending_done: Arc<tokio::sync::Notify>,
+    /// Progress bars the plugin holds (bounded by `host::MAX_PROGRESS_BARS`).
+    pub(crate) progress_bars: usize,
+    /// The configured secrets, once a host call needed them.
+    pub(crate) secrets: Option<Arc<crate::secrets::Secrets>>,
+    /// Time spent redacting response bodies, for the timing log.
+    pub(crate) redaction: Duration,
+    /// One permit per HTTP request in flight (see `MAX_IN_FLIGHT_REQUESTS`).
+    pub(crate) http_slots: Arc<tokio::sync::Semaphore>,
 }
 
 impl WasiView for HostState {
@@ -161,32 +171,90 @@ impl HostState {
     }
 }
 
-struct MemoryLimiter {
-    max: usize,
+/// What a table element costs: wasmtime stores each as one pointer (see the
+/// documentation of `ResourceLimiter::table_growing`).
+const TABLE_ELEMENT_BYTES: usize = std::mem::size_of::<usize>();
+
+/// Holds the sum of a plugin's linear memories and tables to the memory limit
+/// (a component has several core instances, each may have its own), and caps
+/// how many instances, memories and tables it may create.
+struct Limiter {
+    max_bytes: usize,
+    used_bytes: usize,
+    /// The last growth allowed, taken back if wasmtime then fails it.
+    last_growth: usize,
     hit: bool,
 }
 
-impl ResourceLimiter for MemoryLimiter {
-    fn memory_growing(
-        &mut self,
-        _current: usize,
-        desired: usize,
-        _maximum: Option<usize>,
-    ) -> wasmtime::Result<bool> {
-        if desired > self.max {
+impl Limiter {
+    fn new(max_bytes: u64) -> Limiter {
+        Limiter {
+            max_bytes: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+            used_bytes: 0,
+            last_growth: 0,
+            hit: false,
+        }
+    }
+
+    fn grow(&mut self, extra: usize) -> wasmtime::Result<bool> {
+        let total = self.used_bytes.saturating_add(extra);
+        if total > self.max_bytes {
             self.hit = true;
             return Err(wasmtime::Error::msg("memory limit reached"));
         }
+        self.used_bytes = total;
+        self.last_growth = extra;
         Ok(true)
+    }
+
+    fn growth_failed(&mut self) {
+        self.used_bytes -= std::mem::take(&mut self.last_growth);
+    }
+}
+
+impl ResourceLimiter for Limiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        _maximum: Option<usize>,
+    ) -> wasmtime::Result<bool> {
+        self.grow(desired.saturating_sub(current))
+    }
+
+    fn memory_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.growth_failed();
+        Ok(())
     }
 
     fn table_growing(
         &mut self,
-        _current: usize,
+        current: usize,
         desired: usize,
         _maximum: Option<usize>,
     ) -> wasmtime::Result<bool> {
-        Ok(desired <= 1_000_000)
+        self.grow(
+            desired
+                .saturating_sub(current)
+                .saturating_mul(TABLE_ELEMENT_BYTES),
+        )
+    }
+
+    fn table_grow_failed(&mut self, _error: wasmtime::Error) -> wasmtime::Result<()> {
+        self.growth_failed();
+        Ok(())
+    }
+
+    fn instances(&self) -> usize {
+        capabilities::MAX_INSTANCES
+    }
+
+    fn memories(&self) -> usize {
+        capabilities::MAX_MEMORIES
+    }
+
+    fn tables(&self) -> usize {
+        capabilities::MAX_TABLES
     }
 }
 
@@ -216,7 +284,7 @@ impl Runtime {
         let name = entry.name().to_string();
         let wasm = entry.wasm()?;
         self.cache
-            .load(&self.engine, &name, &wasm, &entry.sha256)
+            .load(&self.engine, &name, &wasm)
             .map_err(|e| Error::PluginDenied {
                 plugin: name,
                 reason: format!("is not a valid component: {e}"),
@@ -259,21 +327,26 @@ impl Runtime {
         })?;
 
         let limits = grants.limits.clone();
-        let output = Output::new(capabilities::MAX_OUTPUT_BYTES);
-        let deadline = limits.timeout.map(|t| Instant::now() + t);
+        let output = Output::new(capabilities::MAX_OUTPUT_BYTES, &ctx.terminal);
+        let deadline = deadline_after(limits.timeout);
+        let mut table = ResourceTable::new();
+        table.set_max_capacity(capabilities::MAX_HANDLES);
         let state = HostState {
             wasi: wasi::context(&output),
-            table: ResourceTable::new(),
-            limiter: MemoryLimiter {
-                max: limits.memory_bytes as usize,
-                hit: false,
-            },
+            table,
+            limiter: Limiter::new(limits.memory_bytes),
             store: crate::storage::Store::new(&ctx.data_dir, &name),
             grants,
             ctx,
             output: output.clone(),
             deadline,
             pending_done: Arc::new(tokio::sync::Notify::new()),
+            progress_bars: 0,
+            secrets: None,
+            redaction: Duration::ZERO,
+            http_slots: Arc::new(tokio::sync::Semaphore::new(
+                capabilities::MAX_IN_FLIGHT_REQUESTS,
+            )),
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
@@ -325,6 +398,10 @@ impl Runtime {
                 ms(ran),
                 ms(waited)
             ));
+            log::debug(&format!(
+                "plugin {name}: redacting secrets took {:.3} ms",
+                ms(store.data().redaction)
+            ));
             let memory_hit = store.data().limiter.hit;
             let fuel_left = store.get_fuel().unwrap_or(0);
             log::debug(&format!(
@@ -375,11 +452,17 @@ impl Runtime {
     }
 }
 
-/// Replaces `terminal.sleep-ms` with a version that also restores the CPU
-/// budget: the budget covers each stretch of work between sleeps, so a
+/// The wall-clock deadline of a run that starts now; `None` without a time
+/// limit, or when the limit is too far away to represent (it cannot be reached).
+fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
+    timeout.and_then(|t| Instant::now().checked_add(t))
+}
+
+/// Replaces `terminal.sleep-ms` with a version that also gives back CPU
+/// budget, in proportion to the time actually slept (capped at the budget): a
 /// long-running command (`watch`) is not stopped by the sum of its polls,
-/// while a loop that never rests still is. (It needs the store, which the
-/// generated host traits do not get.)
+/// while a loop that never rests, or rests for no time (`sleep-ms(0)`), still
+/// is. (It needs the store, which the generated host traits do not get.)
 fn refill_fuel_after_sleep(linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
     use bindings::kagi::plugin::terminal::Host as _;
     linker.allow_shadowing(true);
@@ -387,9 +470,14 @@ fn refill_fuel_after_sleep(linker: &mut Linker<HostState>) -> wasmtime::Result<(
     linker.instance(&interface)?.func_wrap(
         "sleep-ms",
         |mut store: wasmtime::StoreContextMut<'_, HostState>, (ms,): (u64,)| {
+            let started = Instant::now();
             store.data_mut().sleep_ms(ms)?;
             let budget = store.data().grants.limits.fuel;
-            store.set_fuel(budget)?;
+            let left = store.get_fuel()?;
+            store.set_fuel(
+                left.saturating_add(fuel_earned(started.elapsed()))
+                    .min(budget),
+            )?;
             Ok(())
         },
     )?;
@@ -397,22 +485,30 @@ fn refill_fuel_after_sleep(linker: &mut Linker<HostState>) -> wasmtime::Result<(
     Ok(())
 }
 
+/// The CPU budget a sleep of `slept` gives back.
+fn fuel_earned(slept: Duration) -> u64 {
+    let fuel = slept.as_nanos() * u128::from(capabilities::FUEL_PER_SECOND_SLEPT) / 1_000_000_000;
+    u64::try_from(fuel).unwrap_or(u64::MAX)
+}
+
 fn command_error(
     plugin: &str,
     e: bindings::exports::kagi::plugin::command::Error,
     output: &Output,
 ) -> Error {
+    use crate::sanitize::escape_for_display as shown;
     use bindings::exports::kagi::plugin::command::Error as E;
+    // The plugin wrote the message: its control characters are shown escaped.
     match e {
-        E::Usage(m) => Error::Usage(m),
-        E::Config(m) => Error::Config(m),
-        E::Auth(m) => Error::Auth(m),
-        E::Network(m) => Error::Network(m),
-        E::Parse(m) => Error::Parse(m),
-        E::Batch(m) => Error::Batch(m),
+        E::Usage(m) => Error::Usage(shown(&m)),
+        E::Config(m) => Error::Config(shown(&m)),
+        E::Auth(m) => Error::Auth(shown(&m)),
+        E::Network(m) => Error::Network(shown(&m)),
+        E::Parse(m) => Error::Parse(shown(&m)),
+        E::Batch(m) => Error::Batch(shown(&m)),
         E::Internal(m) => Error::PluginFailed {
             plugin: plugin.to_string(),
-            reason: format!("reported an internal error: {m}"),
+            reason: format!("reported an internal error: {}", shown(&m)),
             stderr_tail: output.stderr_tail(),
         },
     }
@@ -448,6 +544,12 @@ fn trap_error(
         } else {
             Err(failed("exited with a failure status".to_string()))
         };
+    }
+    if let Some(wasmtime::component::ResourceTableError::Full) = e.downcast_ref() {
+        return Err(failed(format!(
+            "held more than {} handles (responses, requests, locks) at once; it must drop the ones it is done with",
+            capabilities::MAX_HANDLES
+        )));
     }
     if memory_hit {
         return Err(failed(format!(
@@ -512,5 +614,90 @@ fn wait<F: std::future::Future>(
                 .block_on(async { tokio::time::timeout(remaining, fut).await })
                 .map_err(|_| Stop::TimedOut)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIB: usize = 1024 * 1024;
+
+    /// Instantiates a core module under a limiter of `max_bytes`.
+    fn instantiate(max_bytes: usize, wat: &str) -> (wasmtime::Result<wasmtime::Instance>, bool) {
+        let engine = Engine::default();
+        let module = wasmtime::Module::new(&engine, wat::parse_str(wat).unwrap()).unwrap();
+        let mut store = Store::new(&engine, Limiter::new(max_bytes as u64));
+        store.limiter(|l| l);
+        let instance = wasmtime::Instance::new(&mut store, &module, &[]);
+        (instance, store.data().hit)
+    }
+
+    #[test]
+    fn the_memory_limit_covers_the_sum_of_all_memories() {
+        // Two memories of 2 MiB each: each fits under 3 MiB, both do not.
+        let two = "(module (memory 32) (memory 32))";
+        let (one_alone, _) = instantiate(3 * MIB, "(module (memory 32))");
+        assert!(one_alone.is_ok());
+        let (both, hit) = instantiate(3 * MIB, two);
+        assert!(both.is_err() && hit, "two memories passed the limit");
+        let (both, hit) = instantiate(4 * MIB, two);
+        assert!(both.is_ok() && !hit);
+    }
+
+    #[test]
+    fn tables_count_against_the_memory_limit() {
+        // 1 MiB of memory and 300,000 table slots of 8 bytes (2.3 MiB).
+        let wat = "(module (memory 16) (table 300000 funcref))";
+        let (result, hit) = instantiate(3 * MIB, wat);
+        assert!(result.is_err() && hit, "the table was not counted");
+        let (result, _) = instantiate(4 * MIB, wat);
+        assert!(result.is_ok());
+    }
+
+    #[test]
+    fn memories_and_tables_are_counted() {
+        let memories = "(memory 0) ".repeat(capabilities::MAX_MEMORIES + 1);
+        let (result, _) = instantiate(64 * MIB, &format!("(module {memories})"));
+        assert_contains(result, "memory count too high");
+        let tables = "(table 0 funcref) ".repeat(capabilities::MAX_TABLES + 1);
+        let (result, _) = instantiate(64 * MIB, &format!("(module {tables})"));
+        assert_contains(result, "table count too high");
+    }
+
+    fn assert_contains(result: wasmtime::Result<wasmtime::Instance>, text: &str) {
+        let error = result.expect_err("instantiation fails").to_string();
+        assert!(error.contains(text), "{error}");
+    }
+
+    #[test]
+    fn a_failed_growth_is_not_counted() {
+        let mut limiter = Limiter::new(10 * MIB as u64);
+        assert!(limiter.memory_growing(0, 6 * MIB, None).unwrap());
+        limiter
+            .memory_grow_failed(wasmtime::Error::msg("no room"))
+            .unwrap();
+        assert!(limiter.memory_growing(0, 6 * MIB, None).unwrap());
+        assert!(limiter.memory_growing(0, 6 * MIB, None).is_err());
+    }
+
+    #[test]
+    fn a_sleep_earns_cpu_budget_in_proportion_to_its_length() {
+        assert_eq!(fuel_earned(Duration::ZERO), 0);
+        assert_eq!(fuel_earned(Duration::from_micros(50)), 50_000);
+        assert_eq!(fuel_earned(Duration::from_secs(2)), 2_000_000_000);
+        assert_eq!(fuel_earned(Duration::MAX), u64::MAX);
+    }
+
+    #[test]
+    fn a_time_limit_too_far_away_does_not_overflow() {
+        assert_eq!(deadline_after(Some(Duration::MAX)), None);
+        assert_eq!(
+            deadline_after(Some(Duration::from_secs(i64::MAX as u64))),
+            None
+        );
+        assert_eq!(deadline_after(None), None);
+        let soon = deadline_after(Some(Duration::from_secs(5))).unwrap();
+        assert!(soon > Instant::now());
     }
 }

@@ -7,7 +7,7 @@ use crate::model::SearchResponse;
 use crate::request::{self, Failure, Filters, Plan, Route, WebQuery};
 use crate::{history, prefs, render};
 use kagi_plugin_sdk::http::{self, Pending};
-use kagi_plugin_sdk::render::{Format, Style, json_for, sorted};
+use kagi_plugin_sdk::render::{Format, Style, json_for, sorted, strip_controls};
 use kagi_plugin_sdk::{Error, Invocation, out};
 use serde::Serialize;
 use std::collections::VecDeque;
@@ -238,6 +238,8 @@ pub fn run(inv: &Invocation) -> Result<(), Error> {
                         text.push_str(&render::results(&resp.data, format, template, style));
                     }
                     Err(e) => {
+                        // The message may quote the server's page.
+                        let e = strip_controls(&e.to_string());
                         text.push_str(&format!("=== Failed: {} ===\n{e}\n", q.query));
                     }
                 }

@@ -1,9 +1,39 @@
 //! Human formats (cli-surface §5.3, §5.4): pretty, Markdown, CSV and templates
 //! for web and news results. JSON is rendered by the SDK. Every function
-//! returns the whole text, ending in a newline unless it is empty.
+//! returns the whole text, ending in a newline unless it is empty. Text that
+//! came from a page is stripped of escape sequences and control characters
+//! first: a result title must not be able to write the clipboard or clear the
+//! screen.
 
 use crate::model::{NewsResponse, SearchResult};
-use kagi_plugin_sdk::render::{Format, Style, csv_row, markdown_link, template};
+use kagi_plugin_sdk::render::{Format, Style, csv_row, markdown_link, strip_controls, template};
+
+/// The results with every page-derived field made safe to print.
+fn printable(results: &[SearchResult]) -> Vec<SearchResult> {
+    results
+        .iter()
+        .map(|r| SearchResult {
+            url: strip_controls(&r.url),
+            title: strip_controls(&r.title),
+            snippet: strip_controls(&r.snippet),
+            published: r.published.as_deref().map(strip_controls),
+            ..r.clone()
+        })
+        .collect()
+}
+
+/// The news results with every page-derived field made safe to print.
+fn printable_news(news: &NewsResponse) -> NewsResponse {
+    let mut news = news.clone();
+    for item in news.clusters.iter_mut().flat_map(|c| c.items.iter_mut()) {
+        item.title = strip_controls(&item.title);
+        item.url = strip_controls(&item.url);
+        for field in [&mut item.source, &mut item.time_relative, &mut item.snippet] {
+            *field = field.as_deref().map(strip_controls);
+        }
+    }
+    news
+}
 
 /// Web results as `format` (not JSON) or through `tpl`.
 pub fn results(
@@ -24,6 +54,7 @@ pub fn results(
 }
 
 pub fn pretty(results: &[SearchResult], style: Style) -> String {
+    let results = printable(results);
     if results.is_empty() {
         return "No results found.\n".to_string();
     }
@@ -46,6 +77,7 @@ pub fn pretty(results: &[SearchResult], style: Style) -> String {
 }
 
 pub fn markdown(results: &[SearchResult]) -> String {
+    let results = printable(results);
     if results.is_empty() {
         return "# No results found.\n".to_string();
     }
@@ -63,6 +95,7 @@ pub fn markdown(results: &[SearchResult]) -> String {
 }
 
 pub fn csv(results: &[SearchResult]) -> String {
+    let results = printable(results);
     let mut out = csv_row(&["title", "url", "snippet"]);
     for r in results {
         out.push_str(&csv_row(&[&r.title, &r.url, &r.snippet]));
@@ -72,6 +105,7 @@ pub fn csv(results: &[SearchResult]) -> String {
 
 /// One line per result; `{{rank}}` is the 1-based position shown.
 pub fn templated(results: &[SearchResult], tpl: &str) -> String {
+    let results = printable(results);
     let mut out = String::new();
     for (i, r) in results.iter().enumerate() {
         let rank = (i + 1).to_string();
@@ -108,6 +142,7 @@ fn source_line(source: Option<&str>, time: Option<&str>) -> Option<String> {
 }
 
 fn news_pretty(news: &NewsResponse, style: Style) -> String {
+    let news = printable_news(news);
     if news.clusters.is_empty() {
         return "No news results found.\n".to_string();
     }
@@ -137,6 +172,7 @@ fn news_pretty(news: &NewsResponse, style: Style) -> String {
 }
 
 fn news_markdown(news: &NewsResponse) -> String {
+    let news = printable_news(news);
     if news.clusters.is_empty() {
         return "# No news results found.\n".to_string();
     }
@@ -162,6 +198,7 @@ fn news_markdown(news: &NewsResponse) -> String {
 }
 
 fn news_csv(news: &NewsResponse) -> String {
+    let news = printable_news(news);
     let mut out = csv_row(&[
         "cluster",
         "source",
@@ -239,6 +276,43 @@ mod tests {
             "1|A, \"quoted\"|https://a.example/|{{other}}\n2|B [x]|https://b.example/|{{other}}\n"
         );
         assert_eq!(templated(&[], "{{url}}"), "");
+    }
+
+    #[test]
+    fn page_text_loses_its_escape_sequences_in_every_human_format() {
+        let hostile = vec![SearchResult::web(
+            "https://a.example/\x1b]8;;https://evil.example\x07x".into(),
+            "Title\x1b]52;c;aGk=\x07\x1b[2J\x1b[31m!\u{202e}".into(),
+            "Snippet\x1b]0;pwned\x1b\\ ok\r".into(),
+        )];
+        let outputs = [
+            pretty(&hostile, Style { color: false }),
+            markdown(&hostile),
+            csv(&hostile),
+            templated(&hostile, "{{title}}|{{url}}|{{snippet}}"),
+        ];
+        for out in &outputs {
+            assert!(!out.contains(['\x1b', '\x07', '\r', '\u{202e}']), "{out:?}");
+        }
+        assert_eq!(outputs[3], "Title!|https://a.example/x|Snippet ok\n");
+        let news = NewsResponse {
+            query: "q".into(),
+            clusters: vec![NewsCluster {
+                items: vec![NewsItem {
+                    title: "T\x1b[H".into(),
+                    url: "https://n.example/\x1b[1A".into(),
+                    source: Some("s\x1bP1$q\x1b\\".into()),
+                    time_relative: Some("now\x07".into()),
+                    snippet: Some("x\x1b_apc\x1b\\".into()),
+                    paywall: false,
+                    image_url: None,
+                }],
+            }],
+        };
+        for format in [Format::Pretty, Format::Markdown, Format::Csv] {
+            let out = super::news(&news, format, Style { color: false });
+            assert!(!out.contains(['\x1b', '\x07']), "{out:?}");
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::model::SearchResult;
 use crate::request::{self, Filters, WebQuery};
 use crate::{history, prefs};
 use kagi_plugin_sdk::render::{
-    Format, Style, csv_row, json_compact, json_pretty, markdown_link, sorted,
+    Format, Style, csv_row, json_compact, json_pretty, markdown_link, sorted, strip_controls,
 };
 use kagi_plugin_sdk::{Error, Invocation, out};
 use serde::Serialize;
@@ -47,6 +47,11 @@ pub fn diff(
 }
 
 /// The event in the chosen format. CSV prints its header before the first event.
+/// URLs from a page, without control characters, for the human formats.
+fn printable(urls: &[String]) -> Vec<String> {
+    urls.iter().map(|u| strip_controls(u)).collect()
+}
+
 pub fn render(event: &Event, format: Format, style: Style) -> Result<String, Error> {
     let summary = format!(
         "watch #{}: {} added, {} removed",
@@ -59,21 +64,21 @@ pub fn render(event: &Event, format: Format, style: Style) -> Result<String, Err
         Format::Compact => json_compact(&sorted(event)?)?,
         Format::Pretty => {
             let mut text = format!("{}\n", style.heading(&summary));
-            for url in &event.added {
-                text.push_str(&format!("  + {}\n", style.link(url)));
+            for url in printable(&event.added) {
+                text.push_str(&format!("  + {}\n", style.link(&url)));
             }
-            for url in &event.removed {
-                text.push_str(&format!("  - {}\n", style.dim(url)));
+            for url in printable(&event.removed) {
+                text.push_str(&format!("  - {}\n", style.dim(&url)));
             }
             text
         }
         Format::Markdown => {
             let mut text = format!("## {summary}\n\n");
-            for url in &event.added {
-                text.push_str(&format!("- added: {}\n", markdown_link(url, url)));
+            for url in printable(&event.added) {
+                text.push_str(&format!("- added: {}\n", markdown_link(&url, &url)));
             }
-            for url in &event.removed {
-                text.push_str(&format!("- removed: {}\n", markdown_link(url, url)));
+            for url in printable(&event.removed) {
+                text.push_str(&format!("- removed: {}\n", markdown_link(&url, &url)));
             }
             if event.added.is_empty() && event.removed.is_empty() {
                 text.push_str("No changes.\n");
@@ -88,11 +93,11 @@ pub fn render(event: &Event, format: Format, style: Style) -> Result<String, Err
                 String::new()
             };
             let n = event.iteration.to_string();
-            for url in &event.added {
-                text.push_str(&csv_row(&[n.as_str(), "added", url]));
+            for url in printable(&event.added) {
+                text.push_str(&csv_row(&[n.as_str(), "added", &url]));
             }
-            for url in &event.removed {
-                text.push_str(&csv_row(&[n.as_str(), "removed", url]));
+            for url in printable(&event.removed) {
+                text.push_str(&csv_row(&[n.as_str(), "removed", &url]));
             }
             text
         }

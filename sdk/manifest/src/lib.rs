@@ -59,6 +59,10 @@ pub struct Capabilities {
     /// Credentials the host may attach to the plugin's requests.
     #[serde(default)]
     pub credentials: Vec<Credential>,
+    /// Credentialed requests to the account pages (Session Link, API token,
+    /// billing, sign-out): full control of the user's Kagi account.
+    #[serde(default)]
+    pub account: bool,
     /// A private key-value store.
     #[serde(default)]
     pub storage: bool,
@@ -243,11 +247,15 @@ impl Manifest {
 
     /// Checks the rules the host relies on.
     pub fn validate(&self) -> Result<(), ManifestError> {
-        if !is_plain_name(&self.name) {
-            return Err(ManifestError(format!(
-                "plugin name `{}` must be lower-case letters, digits and `-`",
-                self.name
-            )));
+        // First, so that the messages below can quote plugin text safely.
+        self.check_text()?;
+        check_name(&format!("plugin name `{}`", self.name), &self.name)?;
+        check_version("api", &self.api)?;
+        if let Some(v) = &self.package_version {
+            check_version("package-version", v)?;
+        }
+        if let Some(v) = &self.version {
+            check_version("version", v)?;
         }
         if self.commands.is_empty() {
             return Err(ManifestError(format!(
@@ -256,11 +264,7 @@ impl Manifest {
             )));
         }
         for host in &self.capabilities.hosts {
-            if host.is_empty() || host.contains(['/', ':', ' ']) {
-                return Err(ManifestError(format!(
-                    "capability host `{host}` must be a bare host name such as `example.com`"
-                )));
-            }
+            check_host(host)?;
         }
         let mut names = HashSet::new();
         for command in &self.commands {
@@ -273,6 +277,15 @@ impl Manifest {
             command.validate(&command.name)?;
         }
         Ok(())
+    }
+
+    /// Refuses terminal controls in every string of the manifest, whatever the
+    /// field: the host prints this text, and a control character in it could
+    /// rewrite the screen, the clipboard or the window title.
+    fn check_text(&self) -> Result<(), ManifestError> {
+        let value = toml::Value::try_from(self)
+            .map_err(|e| ManifestError(format!("invalid manifest: {e}")))?;
+        check_strings(&value, "")
     }
 
     /// The names of its top-level commands.
@@ -293,19 +306,20 @@ impl Manifest {
 
 impl CommandSpec {
     fn validate(&self, path: &str) -> Result<(), ManifestError> {
-        if !is_plain_name(&self.name) {
-            return Err(ManifestError(format!(
-                "command name `{path}` must be lower-case letters, digits and `-`"
-            )));
-        }
+        check_name(&format!("command name `{path}`"), &self.name)?;
         let mut names = HashSet::new();
         let mut longs = HashSet::new();
         let mut shorts = HashSet::new();
         for arg in &self.args {
-            if !is_plain_name(&arg.name) {
+            check_name(&format!("argument `{}` of `{path}`", arg.name), &arg.name)?;
+            if let Some(long) = &arg.long {
+                check_name(&format!("flag `--{long}` of `{path}`"), long)?;
+            }
+            if let Some(short) = arg.short
+                && !short.is_ascii_alphanumeric()
+            {
                 return Err(ManifestError(format!(
-                    "argument `{}` of `{path}` must be lower-case letters, digits and `-`",
-                    arg.name
+                    "short flag `-{short}` of `{path}` must be an ASCII letter or digit"
                 )));
             }
             if !names.insert(arg.name.as_str()) {
@@ -363,12 +377,142 @@ impl CommandSpec {
     }
 }
 
-fn is_plain_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('-')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+/// The longest plugin, command or argument name.
+pub const MAX_NAME_LEN: usize = 64;
+
+/// Fields whose text may span lines (help and descriptions); every other
+/// string is one line.
+const PROSE_FIELDS: &[&str] = &[
+    "description",
+    "about",
+    "long-about",
+    "after-help",
+    "help",
+    "long-help",
+];
+
+/// Characters no plugin-provided text may carry: C0 and C1 controls, DEL, and
+/// the bidirectional controls that make text display in another order than
+/// it reads (`Trojan Source`).
+pub fn is_terminal_control(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Walks every string (and key) of the manifest. `path` names the field for
+/// the error, with array items named by their `name` where they have one.
+fn check_strings(value: &toml::Value, path: &str) -> Result<(), ManifestError> {
+    match value {
+        toml::Value::String(text) => {
+            let field = path.rsplit('.').next().unwrap_or(path);
+            let multi_line = PROSE_FIELDS.contains(&field);
+            match text
+                .chars()
+                .find(|&c| is_terminal_control(c) && !(multi_line && matches!(c, '\n' | '\t')))
+            {
+                Some(c) => Err(ManifestError(format!(
+                    "manifest field `{path}` contains the control character U+{:04X}; plugin text may not carry terminal controls",
+                    c as u32
+                ))),
+                None => Ok(()),
+            }
+        }
+        toml::Value::Array(items) => items.iter().enumerate().try_for_each(|(i, item)| {
+            let label = item
+                .get("name")
+                .and_then(toml::Value::as_str)
+                .filter(|n| !n.chars().any(is_terminal_control))
+                .map_or_else(|| i.to_string(), str::to_string);
+            check_strings(item, &format!("{path}[{label}]"))
+        }),
+        toml::Value::Table(table) => table.iter().try_for_each(|(key, item)| {
+            let path = if path.is_empty() {
+                key.clone()
+            } else {
+                format!("{path}.{key}")
+            };
+            if key.chars().any(is_terminal_control) {
+                return Err(ManifestError(format!(
+                    "a manifest key under `{path}` contains a control character"
+                )));
+            }
+            check_strings(item, &path)
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// Plugin, command, argument and flag names: a lower-case letter, then
+/// lower-case letters, digits and `-`. `what` names it for the error.
+fn check_name(what: &str, name: &str) -> Result<(), ManifestError> {
+    let mut chars = name.chars();
+    let plain = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && name.len() <= MAX_NAME_LEN;
+    if plain {
+        Ok(())
+    } else {
+        Err(ManifestError(format!(
+            "{what} must start with a lower-case letter and have only lower-case letters, digits and `-` (at most {MAX_NAME_LEN})"
+        )))
+    }
+}
+
+/// `api`, `version` and `package-version` are semantic versions (`1.2.3`).
+fn check_version(field: &str, version: &str) -> Result<(), ManifestError> {
+    semver::Version::parse(version).map(|_| ()).map_err(|e| {
+        ManifestError(format!(
+            "manifest field `{field}` is `{version}`, not a semantic version such as `1.2.3`: {e}"
+        ))
+    })
+}
+
+/// A host the plugin may reach: a DNS name or an IP literal (IPv6 in
+/// brackets), optionally after `https://` or `http://`; no port, path or
+/// wildcard.
+fn check_host(entry: &str) -> Result<(), ManifestError> {
+    let host = entry
+        .strip_prefix("https://")
+        .or_else(|| entry.strip_prefix("http://"))
+        .unwrap_or(entry);
+    if is_dns_name(host) || is_ip_literal(host) {
+        Ok(())
+    } else {
+        Err(ManifestError(format!(
+            "capability host `{entry}` must be a lower-case DNS name or an IP address such as `example.com`, `192.0.2.1` or `[2001:db8::1]`, optionally after `https://` or `http://`, with no port or path"
+        )))
+    }
+}
+
+fn is_ip_literal(host: &str) -> bool {
+    host.parse::<std::net::Ipv4Addr>().is_ok()
+        || host
+            .strip_prefix('[')
+            .and_then(|h| h.strip_suffix(']'))
+            .is_some_and(|h| h.parse::<std::net::Ipv6Addr>().is_ok())
+}
+
+/// Lower-case labels of letters, digits and inner `-`, as URLs normalise
+/// host names; a name whose last label is a number would be read as an IPv4
+/// address, so it is not a name.
+fn is_dns_name(host: &str) -> bool {
+    let label_ok = |label: &str| {
+        (1..=63).contains(&label.len())
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    host.len() <= 253
+        && host.split('.').all(label_ok)
+        && !host
+            .rsplit('.')
+            .next()
+            .is_some_and(|last| last.chars().all(|c| c.is_ascii_digit()))
 }
 
 /// Whether a plugin built for API `plugin` can be loaded by a host that
@@ -448,6 +592,172 @@ mod tests {
     fn api_version_matches_the_wit_package() {
         let wit = include_str!("../../../wit/plugin.wit");
         assert!(wit.contains(&format!("package kagi:plugin@{API_VERSION};")));
+    }
+
+    fn refusal(text: &str) -> String {
+        Manifest::parse(text).unwrap_err().0
+    }
+
+    #[test]
+    fn refuses_control_characters_in_any_string_naming_the_field() {
+        let about = minimal().replace(
+            "name = \"demo\"\n[[commands]]\nname = \"demo\"\n",
+            "name = \"demo\"\n[[commands]]\nname = \"demo\"\nabout = \"hi \\u001b]52;c;aGk=\\u0007\"\n",
+        );
+        assert_eq!(
+            refusal(&about),
+            "manifest field `commands[demo].about` contains the control character U+001B; plugin text may not carry terminal controls"
+        );
+        let cases = [
+            ("description = \"a\\u009bb\"\n", "`description`", "U+009B"),
+            (
+                "description = \"right\\u202Eleft\"\n",
+                "`description`",
+                "U+202E",
+            ),
+            (
+                "description = \"isolate\\u2066x\"\n",
+                "`description`",
+                "U+2066",
+            ),
+            ("description = \"del\\u007f\"\n", "`description`", "U+007F"),
+            ("description = \"cr\\rback\"\n", "`description`", "U+000D"),
+            ("version = \"1.0.0\\n\"\n", "`version`", "U+000A"),
+        ];
+        for (line, field, char) in cases {
+            let err = refusal(&format!("{line}{}", minimal()));
+            assert!(err.contains(field) && err.contains(char), "{line}: {err}");
+        }
+        let arg = |body: &str| {
+            format!(
+                "{}[[commands.args]]\nname = \"format\"\n{body}\n",
+                minimal()
+            )
+        };
+        for (body, field) in [
+            ("help = \"x\\u001b[2J\"", "commands[demo].args[format].help"),
+            ("default = \"x\\n\"", "commands[demo].args[format].default"),
+            (
+                "possible-values = [\"a\", \"b\\u0007\"]",
+                "commands[demo].args[format].possible-values[1]",
+            ),
+            (
+                "value-name = \"V\\t\"",
+                "commands[demo].args[format].value-name",
+            ),
+        ] {
+            let err = refusal(&arg(body));
+            assert!(err.contains(&format!("`{field}`")), "{body}: {err}");
+        }
+        let sub = format!(
+            "{}[[commands.subcommands]]\nname = \"s\\u001bx\"\n",
+            minimal()
+        );
+        assert!(refusal(&sub).contains("`commands[demo].subcommands[0].name`"));
+    }
+
+    #[test]
+    fn help_and_descriptions_may_span_lines() {
+        let text = format!(
+            "description = \"one\\ntwo\"\n{}long-about = \"a\\n\\tb\"\n[[commands.args]]\nname = \"x\"\nhelp = \"line\\nline\"\n",
+            minimal()
+        );
+        Manifest::parse(&text).unwrap();
+    }
+
+    #[test]
+    fn names_are_lower_case_words_starting_with_a_letter() {
+        for bad in ["Demo", "1demo", "-demo", "de mo", "de_mo", "démo", ""] {
+            let text = minimal().replacen("name = \"demo\"", &format!("name = \"{bad}\""), 1);
+            assert!(refusal(&text).contains("plugin name"), "{bad}");
+        }
+        let long = "a".repeat(MAX_NAME_LEN + 1);
+        let text = minimal().replacen("name = \"demo\"", &format!("name = \"{long}\""), 1);
+        assert!(refusal(&text).contains("at most 64"));
+        let text = minimal().replace(
+            "[[commands]]\nname = \"demo\"",
+            "[[commands]]\nname = \"Demo\"",
+        );
+        assert!(refusal(&text).starts_with("command name `Demo` must start"));
+        let arg = format!("{}[[commands.args]]\nname = \"9lives\"\n", minimal());
+        assert!(refusal(&arg).starts_with("argument `9lives` of `demo` must start"));
+        let long = format!(
+            "{}[[commands.args]]\nname = \"a\"\nlong = \"A\"\n",
+            minimal()
+        );
+        assert!(refusal(&long).starts_with("flag `--A` of `demo` must start"));
+        let short = format!(
+            "{}[[commands.args]]\nname = \"a\"\nshort = \"-\"\n",
+            minimal()
+        );
+        assert!(refusal(&short).contains("ASCII letter or digit"));
+    }
+
+    #[test]
+    fn versions_are_semantic_versions() {
+        for bad in ["1.0", "v1.0.0", "1.0.0 ", "latest", "01.0.0"] {
+            let text = format!("version = \"{bad}\"\n{}", minimal());
+            assert!(
+                refusal(&text).starts_with("manifest field `version`"),
+                "{bad}"
+            );
+            let text = format!("package-version = \"{bad}\"\n{}", minimal());
+            assert!(
+                refusal(&text).starts_with("manifest field `package-version`"),
+                "{bad}"
+            );
+        }
+        let text = minimal().replace("api = \"0.1.0\"", "api = \"0.1\"");
+        assert!(refusal(&text).starts_with("manifest field `api`"));
+        let text = format!("version = \"1.2.3-beta.1+build.5\"\n{}", minimal());
+        Manifest::parse(&text).unwrap();
+    }
+
+    #[test]
+    fn hosts_are_dns_names_or_ip_literals() {
+        let with_host = |host: &str| format!("{}[capabilities]\nhosts = [\"{host}\"]\n", minimal());
+        for good in [
+            "example.com",
+            "localhost",
+            "a-b.c0.example",
+            "192.0.2.1",
+            "[2001:db8::1]",
+            "https://example.com",
+            "http://127.0.0.1",
+            "http://[::1]",
+        ] {
+            Manifest::parse(&with_host(good)).unwrap_or_else(|e| panic!("{good}: {e}"));
+        }
+        for bad in [
+            "",
+            "Example.com",
+            "example.com:443",
+            "https://example.com:443",
+            "https://example.com/",
+            "ftp://example.com",
+            "HTTPS://example.com",
+            "https://",
+            "*.example.com",
+            "-example.com",
+            "example-.com",
+            "exa_mple.com",
+            "example..com",
+            "example.com.",
+            "1.2.3",
+            "256.1.1.1",
+            "2001:db8::1",
+            "[fe80::1%eth0]",
+            "bücher.example",
+            "user@example.com",
+        ] {
+            let err = refusal(&with_host(bad));
+            assert!(
+                err.starts_with(&format!("capability host `{bad}` must be")),
+                "{bad}: {err}"
+            );
+        }
+        let label = "a".repeat(64);
+        assert!(refusal(&with_host(&format!("{label}.com"))).starts_with("capability host"));
     }
 
     #[test]

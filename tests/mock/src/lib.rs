@@ -6,7 +6,9 @@
 //! while other clients of the same server see normal answers. Routes live in one module per
 //! service; add a module and merge its `routes()` in [`router`] to cover more of Kagi.
 
+mod account;
 mod echo;
+pub mod escapes;
 mod faults;
 mod news;
 mod news_tab;
@@ -195,6 +197,7 @@ fn router(state: AppState) -> Router {
         .merge(search::routes())
         .merge(testing::routes())
         .merge(echo::routes())
+        .merge(account::routes())
         .merge(news_tab::routes())
         .merge(summarizer::routes())
         .fallback(not_found)

@@ -103,10 +103,14 @@ async fn api_search(
     }
     let mut data = Vec::new();
     if !wants_nothing(&q, &f) {
-        data = fill(&FIXTURE["api"], &q)
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
+        data = if crate::escapes::wanted(&q) {
+            crate::escapes::api_results()
+        } else {
+            fill(&FIXTURE["api"], &q)
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        };
         // Real Kagi appends related searches as a t:1 item without url/title.
         data.push(json!({"t": 1, "list": fill(&FIXTURE["api_related"], &q)}));
     }

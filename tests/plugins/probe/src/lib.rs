@@ -55,7 +55,9 @@ impl Plugin for Probe {
             "sleep" => out::sleep(std::time::Duration::from_secs(3600)),
             "work-and-rest" => {
                 // Three stretches of work, each below the CPU budget, with a
-                // rest between them; together above it.
+                // rest between them; together above it. A sleep gives back
+                // a billion instructions a second, so 2 s restores a budget
+                // of up to 2 billion.
                 let rounds: u64 = arg.parse().unwrap_or(1);
                 let mut x: u64 = 0;
                 for round in 0..3 {
@@ -63,7 +65,9 @@ impl Plugin for Probe {
                         x = std::hint::black_box(x.wrapping_add(1));
                     }
                     out::println(&format!("round {round} done"));
-                    out::sleep(std::time::Duration::from_millis(1));
+                    if round < 2 {
+                        out::sleep(std::time::Duration::from_secs(2));
+                    }
                 }
             }
             "exit" => std::process::exit(7),
