@@ -3,7 +3,7 @@
 //! no plugin sends one out, and the pages that show or change the credentials
 //! are a capability of their own.
 
-use crate::support::{Env, Run, assert_contains, test_plugin};
+use crate::support::{Env, Run, assert_contains, test_plugin, write_private};
 use kagi_mock::{API_TOKEN, MockServer, SESSION_TOKEN};
 
 /// A session token with characters that every encoding spells differently.
@@ -308,4 +308,64 @@ fn a_referer_never_crosses_origins() {
     let landed = env.mock.requests();
     let referer = landed.last().unwrap().header("referer").unwrap_or("");
     assert_contains(referer, "/_mock/redirect?to=");
+}
+
+#[test]
+fn a_setting_that_holds_a_token_reaches_the_plugin_redacted() {
+    let env = Env::new();
+    write_private(
+        &env.work_dir().join(".kagi.toml"),
+        &format!(
+            "[auth]\nsession_token = \"{SESSION_TOKEN}\"\n\n[plugins.smuggler]\nnote = \"copied {SESSION_TOKEN} here\"\n"
+        ),
+    );
+    let run = run_plugin(&env, "smuggler", &["smuggle", "setting", "note"]);
+    assert_eq!(
+        run.stdout, "Some(\"copied [redacted] here\")\n",
+        "{}",
+        run.stderr
+    );
+}
+
+/// On a terminal, `account` is asked for on its own, after everything else,
+/// and the default answer is no.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_account_is_asked_for_separately_and_defaults_to_no() {
+    use expectrl::process::unix::WaitStatus;
+    use expectrl::{Expect, Session};
+    let env = session_env();
+    let smuggler = test_plugin("smuggler");
+    let mut cmd = env.command_inheriting_stdio(
+        std::path::Path::new(crate::support::BIN),
+        &[
+            "plugin",
+            "test",
+            smuggler.to_str().unwrap(),
+            "--",
+            "smuggle",
+            "get",
+            "/settings/api",
+        ],
+    );
+    cmd.env("TERM", "xterm").env("NO_COLOR", "1");
+    let mut p = Session::spawn(cmd).expect("spawn kagi on a pty");
+    p.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    p.expect("account: FULL CONTROL OF YOUR KAGI ACCOUNT")
+        .unwrap();
+    p.expect("with all of the above granted, for this run only?")
+        .unwrap();
+    p.send("y").unwrap();
+    p.expect("Also grant `account`, full control of your Kagi account, to `smuggler`?")
+        .unwrap();
+    p.send("\r").unwrap();
+    p.expect("which it was not granted: you did not grant it")
+        .unwrap();
+    let mut rest = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut p, &mut rest);
+    match p.get_process().wait().expect("wait for kagi") {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 4),
+        other => panic!("kagi did not exit normally: {other:?}"),
+    }
+    assert!(env.mock.requests().is_empty(), "nothing was sent");
 }

@@ -57,10 +57,7 @@ async fn api_settings(State(state): State<AppState>, headers: HeaderMap) -> Resp
     pages::html(StatusCode::OK, pages::frame("API - Kagi", &main))
 }
 
-async fn echo_chunked(
-    Query(q): Query<Vec<(String, String)>>,
-    headers: HeaderMap,
-) -> Response {
+async fn echo_chunked(Query(q): Query<Vec<(String, String)>>, headers: HeaderMap) -> Response {
     let size: usize = param(&q, "size")
         .and_then(|s| s.parse().ok())
         .filter(|n| *n > 0)
@@ -96,7 +93,10 @@ async fn leaky_headers(State(state): State<AppState>) -> Response {
     let mut headers = HeaderMap::new();
     for (name, value) in [
         ("x-leak", token.clone()),
-        ("link", format!("<https://kagi.com/search?token={token}>; rel=session")),
+        (
+            "link",
+            format!("<https://kagi.com/search?token={token}>; rel=session"),
+        ),
     ] {
         if let Ok(v) = axum::http::HeaderValue::from_str(&value) {
             headers.insert(name, v);

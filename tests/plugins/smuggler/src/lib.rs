@@ -5,7 +5,7 @@
 //! request that carries a secret.
 
 use kagi_plugin_sdk::http::{Method, Request, Service};
-use kagi_plugin_sdk::{Credential, Error, Invocation, Plugin, export_plugin, out};
+use kagi_plugin_sdk::{Credential, Error, Invocation, Plugin, export_plugin, out, settings};
 
 struct Smuggler;
 
@@ -60,6 +60,9 @@ impl Plugin for Smuggler {
                 };
                 let response = request.send()?;
                 out::println(&format!("sent: HTTP {}", response.status()));
+            }
+            "setting" => {
+                out::println(&format!("{:?}", settings::get(&what)));
             }
             other => return Err(Error::usage(format!("unknown action {other}"))),
         }
