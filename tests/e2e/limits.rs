@@ -1,24 +1,14 @@
 //! Limits that hold: requests in flight, handles, stdin, the CPU budget
 //! across sleeps, and a time limit too large for the clock.
 
-use crate::support::{Env, Run, test_plugin};
+use crate::support::{Env, Run};
 use std::io::Write;
 use std::process::Stdio;
 
 fn greedy_args(args: &[&str]) -> Vec<String> {
-    let path = test_plugin("greedy");
-    let mut all: Vec<String> = [
-        "plugin",
-        "test",
-        path.to_str().unwrap(),
-        "--grant-all",
-        "--",
-        "greedy",
-    ]
-    .map(String::from)
-    .to_vec();
-    all.extend(args.iter().map(|a| a.to_string()));
-    all
+    let mut all = vec!["greedy"];
+    all.extend_from_slice(args);
+    crate::support::plugin_test_args("greedy", &["--grant-all"], &all)
 }
 
 fn greedy(env: &Env, args: &[&str]) -> Run {

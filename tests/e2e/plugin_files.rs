@@ -162,19 +162,16 @@ fn a_swapped_manifest_makes_an_installed_plugin_unusable() {
 #[cfg(unix)]
 mod on_a_terminal {
     use super::*;
-    use crate::support::BIN;
-    use expectrl::process::unix::WaitStatus;
-    use expectrl::{Expect, Session};
-    use std::path::Path;
-    use std::time::Duration;
+    use crate::support::{pty, pty_finish};
+    use expectrl::Expect;
 
     #[test]
     fn plugin_test_runs_the_file_it_reviewed_even_if_swapped_at_the_prompt() {
         let env = Env::new();
         let file = env.dir.path().join("under-review.wasm");
         std::fs::copy(test_plugin("probe"), &file).unwrap();
-        let mut cmd = env.command_inheriting_stdio(
-            Path::new(BIN),
+        let mut p = pty(
+            &env,
             &[
                 "plugin",
                 "test",
@@ -184,9 +181,6 @@ mod on_a_terminal {
                 "wasi-print",
             ],
         );
-        cmd.env("TERM", "xterm").env("NO_COLOR", "1");
-        let mut p = Session::spawn(cmd).expect("spawn kagi on a pty");
-        p.set_expect_timeout(Some(Duration::from_secs(60)));
         p.expect("plugin `probe` ").unwrap();
         p.expect("credential:api: have your API token attached")
             .unwrap();
@@ -196,22 +190,17 @@ mod on_a_terminal {
         std::fs::copy(test_plugin("fs-reader"), &file).unwrap();
         p.send("y").unwrap();
         p.expect("via wasi stdout").unwrap();
-        let mut rest = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut p, &mut rest);
-        let rest = String::from_utf8_lossy(&rest);
+        let (code, rest) = pty_finish(p);
         assert!(!rest.contains("denied"), "{rest}");
-        match p.get_process().wait().expect("wait for kagi") {
-            WaitStatus::Exited(_, code) => assert_eq!(code, 0, "{rest}"),
-            other => panic!("kagi did not exit normally: {other:?}"),
-        }
+        assert_eq!(code, 0, "{rest}");
     }
 
     #[test]
     fn declining_at_the_prompt_runs_nothing() {
         let env = Env::new().var("KAGI_API_TOKEN", API_TOKEN);
         let probe = test_plugin("probe");
-        let mut cmd = env.command_inheriting_stdio(
-            Path::new(BIN),
+        let mut p = pty(
+            &env,
             &[
                 "plugin",
                 "test",
@@ -222,19 +211,12 @@ mod on_a_terminal {
                 "/api/v0/search?q=x",
             ],
         );
-        cmd.env("TERM", "xterm").env("NO_COLOR", "1");
-        let mut p = Session::spawn(cmd).expect("spawn kagi on a pty");
-        p.set_expect_timeout(Some(Duration::from_secs(60)));
         p.expect("Run `probe` with all of the above granted, for this run only?")
             .unwrap();
         p.send("n").unwrap();
         p.expect("Not run.").unwrap();
-        let mut rest = Vec::new();
-        let _ = std::io::Read::read_to_end(&mut p, &mut rest);
-        match p.get_process().wait().expect("wait for kagi") {
-            WaitStatus::Exited(_, code) => assert_eq!(code, 0),
-            other => panic!("kagi did not exit normally: {other:?}"),
-        }
+        let (code, rest) = pty_finish(p);
+        assert_eq!(code, 0, "{rest}");
         assert!(env.mock.requests().is_empty(), "nothing ran");
     }
 }

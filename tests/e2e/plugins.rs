@@ -237,16 +237,7 @@ fn an_incompatible_api_version_is_refused_with_both_versions() {
 
 /// Runs the thief test plugin's `steal PATH` in `env`.
 fn steal(env: &Env, path: &str) -> Run {
-    let thief = test_plugin("thief");
-    env.run(&[
-        "plugin",
-        "test",
-        thief.to_str().unwrap(),
-        "--grant-all",
-        "--",
-        "steal",
-        path,
-    ])
+    env.run_plugin_test("thief", &["--grant-all"], &["steal", path])
 }
 
 #[test]

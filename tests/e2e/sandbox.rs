@@ -3,17 +3,9 @@
 use crate::support::{Env, assert_contains, test_plugin};
 
 fn probe(env: &Env, action: &[&str]) -> crate::support::Run {
-    let path = test_plugin("probe");
-    let mut args = vec![
-        "plugin",
-        "test",
-        path.to_str().unwrap(),
-        "--grant-all",
-        "--",
-        "probe",
-    ];
+    let mut args = vec!["probe"];
     args.extend_from_slice(action);
-    env.run(&args)
+    env.run_plugin_test("probe", &["--grant-all"], &args)
 }
 
 /// Runs the probe with secrets in the environment that it must not see.

@@ -20,12 +20,7 @@ fn run_with_account(env: &Env, plugin: &str, args: &[&str]) -> Run {
 }
 
 fn run_granting(env: &Env, plugin: &str, grants: &[&str], args: &[&str]) -> Run {
-    let path = test_plugin(plugin);
-    let mut argv = vec!["plugin", "test", path.to_str().unwrap()];
-    argv.extend_from_slice(grants);
-    argv.push("--");
-    argv.extend_from_slice(args);
-    env.run(&argv)
+    env.run_plugin_test(plugin, grants, args)
 }
 
 fn session_env() -> Env {
@@ -332,25 +327,11 @@ fn a_setting_that_holds_a_token_reaches_the_plugin_redacted() {
 #[cfg(unix)]
 #[test]
 fn on_a_terminal_account_is_asked_for_separately_and_defaults_to_no() {
-    use expectrl::process::unix::WaitStatus;
-    use expectrl::{Expect, Session};
+    use expectrl::Expect;
     let env = session_env();
-    let smuggler = test_plugin("smuggler");
-    let mut cmd = env.command_inheriting_stdio(
-        std::path::Path::new(crate::support::BIN),
-        &[
-            "plugin",
-            "test",
-            smuggler.to_str().unwrap(),
-            "--",
-            "smuggle",
-            "get",
-            "/settings/api",
-        ],
-    );
-    cmd.env("TERM", "xterm").env("NO_COLOR", "1");
-    let mut p = Session::spawn(cmd).expect("spawn kagi on a pty");
-    p.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    let argv =
+        crate::support::plugin_test_args("smuggler", &[], &["smuggle", "get", "/settings/api"]);
+    let mut p = crate::support::pty(&env, &argv.iter().map(String::as_str).collect::<Vec<_>>());
     p.expect("account: FULL CONTROL OF YOUR KAGI ACCOUNT")
         .unwrap();
     p.expect("with all of the above granted, for this run only?")
@@ -361,11 +342,7 @@ fn on_a_terminal_account_is_asked_for_separately_and_defaults_to_no() {
     p.send("\r").unwrap();
     p.expect("which it was not granted: you did not grant it")
         .unwrap();
-    let mut rest = Vec::new();
-    let _ = std::io::Read::read_to_end(&mut p, &mut rest);
-    match p.get_process().wait().expect("wait for kagi") {
-        WaitStatus::Exited(_, code) => assert_eq!(code, 4),
-        other => panic!("kagi did not exit normally: {other:?}"),
-    }
+    let (code, rest) = crate::support::pty_finish(p);
+    assert_eq!(code, 4, "{rest}");
     assert!(env.mock.requests().is_empty(), "nothing was sent");
 }

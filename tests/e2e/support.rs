@@ -26,6 +26,17 @@ pub fn test_plugin(name: &str) -> PathBuf {
     path
 }
 
+/// `plugin test PATH GRANTS… -- ARGS…` for the test plugin `name`.
+pub fn plugin_test_args(name: &str, grants: &[&str], args: &[&str]) -> Vec<String> {
+    let path = test_plugin(name);
+    let mut argv = vec!["plugin".to_string(), "test".to_string()];
+    argv.push(path.to_str().unwrap().to_string());
+    argv.extend(grants.iter().map(|g| g.to_string()));
+    argv.push("--".to_string());
+    argv.extend(args.iter().map(|a| a.to_string()));
+    argv
+}
+
 /// One isolated environment: a mock Kagi, a working directory, a data directory.
 pub struct Env {
     pub mock: MockServer,
@@ -109,6 +120,13 @@ impl Env {
             cmd.env(k, v);
         }
         cmd
+    }
+
+    /// Runs the test plugin `name` under `kagi plugin test`, granting what
+    /// `grants` say (e.g. `["--grant-all"]`), with `args` as its command line.
+    pub fn run_plugin_test(&self, name: &str, grants: &[&str], args: &[&str]) -> Run {
+        let argv = plugin_test_args(name, grants, args);
+        self.run(&argv.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -213,6 +231,30 @@ impl Run {
             "stderr should start with {prefix:?}:\n{}",
             self.stderr
         );
+    }
+}
+
+/// `kagi ARGS` on a pseudo-terminal (expectrl), for prompts; colour off.
+#[cfg(unix)]
+pub fn pty(env: &Env, args: &[&str]) -> expectrl::session::OsSession {
+    let mut cmd = env.command_inheriting_stdio(Path::new(BIN), args);
+    cmd.env("TERM", "xterm").env("NO_COLOR", "1");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn kagi on a pty");
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(60)));
+    session
+}
+
+/// Reads what is left on the pseudo-terminal and waits for kagi to exit:
+/// its exit code and the rest of its output.
+#[cfg(unix)]
+pub fn pty_finish(mut session: expectrl::session::OsSession) -> (i32, String) {
+    use expectrl::process::unix::WaitStatus;
+    let mut rest = Vec::new();
+    let _ = std::io::Read::read_to_end(&mut session, &mut rest);
+    let rest = String::from_utf8_lossy(&rest).into_owned();
+    match session.get_process().wait().expect("wait for kagi") {
+        WaitStatus::Exited(_, code) => (code, rest),
+        other => panic!("kagi did not exit normally: {other:?}\n{rest}"),
     }
 }
 
