@@ -155,6 +155,16 @@ pub enum Source {
 }
 
 impl Source {
+    /// `env` or `config` (a keychain entry counts as config: a config block
+    /// records it), as `auth status` and `auth check` print it for scripts.
+    pub fn origin(&self) -> &'static str {
+        match self {
+            Source::Env(_) => "env",
+            Source::File { .. } | Source::Keyring { .. } => "config",
+            Source::Default => "default",
+        }
+    }
+
     /// The `auth set` command that replaces a value from this source, or for
     /// the environment what to change.
     pub fn fix(&self, kind: Kind) -> String {

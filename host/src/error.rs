@@ -25,7 +25,13 @@ pub enum Error {
     Auth(String),
     Network(String),
     Parse(String),
-    Batch(String),
+    /// A plugin's failure of its own class (e.g. `batch`), printed as
+    /// `<class> error: <message>` and exiting with `code`.
+    Failure {
+        class: String,
+        message: String,
+        code: i32,
+    },
     /// Writing the output failed.
     Output(String),
     /// A plugin failed at run time; `stderr_tail` is the end of what it wrote to stderr.
@@ -49,8 +55,8 @@ impl Error {
             | Error::Auth(_)
             | Error::Network(_)
             | Error::Parse(_)
-            | Error::Batch(_)
             | Error::Output(_) => exit::ERROR,
+            Error::Failure { code, .. } => *code,
             Error::PluginFailed { .. } => exit::PLUGIN_FAILED,
             Error::PluginDenied { .. } => exit::PLUGIN_DENIED,
         }
@@ -65,7 +71,7 @@ impl fmt::Display for Error {
             Error::Auth(m) => write!(f, "authentication error: {m}"),
             Error::Network(m) => write!(f, "network error: {m}"),
             Error::Parse(m) => write!(f, "parse error: {m}"),
-            Error::Batch(m) => write!(f, "batch error: {m}"),
+            Error::Failure { class, message, .. } => write!(f, "{class} error: {message}"),
             Error::Output(m) => write!(f, "error: {m}"),
             Error::PluginFailed {
                 plugin,

@@ -3,17 +3,19 @@
 
 mod atomic_file;
 mod auth;
-mod auth_cmd;
 mod capabilities;
 mod cli;
+mod commands;
 mod config;
 mod error;
+mod invocation;
+mod io_runtime;
 mod keyring;
 mod log;
+mod manifest_cli;
 mod net;
 mod output;
 mod paths;
-mod plugin_cmd;
 mod registry;
 mod runtime;
 mod sanitize;
@@ -77,14 +79,22 @@ fn dispatch() -> Result<i32, Error> {
         profile: matches.get_one::<String>("profile").cloned(),
     };
     match name {
-        "plugin" => plugin_cmd::run(sub_matches, &registry, &policy, &host),
-        "auth" => auth_cmd::run(sub_matches, host.profile.as_deref(), &host.context()?),
+        "plugin" => commands::plugin::run(sub_matches, &registry, &policy, &host),
+        "auth" => commands::auth::run(sub_matches, host.profile.as_deref()),
         _ => {
             let entry = registry
                 .find_command(name)
                 .ok_or_else(|| Error::Usage(format!("unknown command `{name}`")))?;
-            let grants = plugin_cmd::grants_for(entry, &policy);
-            plugin_cmd::Runner::run_plugin(&host, entry, grants, name, sub_matches, &host.data_dir)
+            let grants = commands::plugin::grants_for(entry, &policy);
+            let state_dir = paths::state_dir(&host.data_dir);
+            commands::plugin::Runner::run_plugin(
+                &host,
+                entry,
+                grants,
+                name,
+                sub_matches,
+                &state_dir,
+            )
         }
     }
 }
@@ -96,13 +106,8 @@ struct Host {
 }
 
 impl Host {
-    /// The host services a command needs; credentials load only when asked for.
-    fn context(&self) -> Result<runtime::HostContext, Error> {
-        self.context_with_storage_in(&self.data_dir)
-    }
-
-    /// Like `context`, with plugin storage under `data_dir` (scratch storage
-    /// for `kagi plugin test`).
+    /// The host services a plugin run needs, with its storage under
+    /// `data_dir`; credentials load only when asked for.
     fn context_with_storage_in(
         &self,
         data_dir: &std::path::Path,
@@ -115,7 +120,7 @@ impl Host {
     }
 }
 
-impl plugin_cmd::Runner for Host {
+impl commands::plugin::Runner for Host {
     fn run_plugin(
         &self,
         entry: &registry::PluginEntry,
@@ -130,7 +135,7 @@ impl plugin_cmd::Runner for Host {
             .iter()
             .find(|c| c.name == name)
             .expect("the command was matched from this manifest");
-        let parsed = cli::collect(spec, matches);
+        let parsed = invocation::collect(spec, matches);
         let runtime = runtime::Runtime::new(&paths::cache_dir()?)?;
         let context = self.context_with_storage_in(data_dir)?;
         runtime.run(entry, grants, &parsed, Arc::new(context))?;

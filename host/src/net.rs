@@ -17,33 +17,72 @@ const MAX_REDIRECTS: usize = 10;
 /// The largest response body a plugin may receive.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
-/// Kagi's services and their base URLs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Service {
-    Kagi,
-    News,
-    Translate,
+/// One Kagi service a plugin can name: its name, the variable that overrides
+/// its base URL, and the default base URL.
+#[derive(Debug)]
+pub struct ServiceSpec {
+    pub name: &'static str,
+    pub env: &'static str,
+    pub default_url: &'static str,
 }
 
+/// Every service the host knows. A new Kagi service is one more row here: no
+/// plugin API type changes, and plugins name it by string.
+pub const SERVICES: &[ServiceSpec] = &[
+    ServiceSpec {
+        name: "kagi",
+        env: "KAGI_BASE_URL",
+        default_url: "https://kagi.com",
+    },
+    ServiceSpec {
+        name: "news",
+        env: "KAGI_NEWS_BASE_URL",
+        default_url: "https://news.kagi.com",
+    },
+    ServiceSpec {
+        name: "translate",
+        env: "KAGI_TRANSLATE_BASE_URL",
+        default_url: "https://translate.kagi.com",
+    },
+];
+
+/// A service of [`SERVICES`] (only constructed from that table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Service(&'static str);
+
 impl Service {
+    pub const KAGI: Service = Service("kagi");
+
+    /// The service called `name`, if the host knows it.
+    pub fn named(name: &str) -> Option<Service> {
+        SERVICES
+            .iter()
+            .find(|s| s.name == name)
+            .map(|s| Service(s.name))
+    }
+
     pub fn name(self) -> &'static str {
-        match self {
-            Service::Kagi => "kagi",
-            Service::News => "news",
-            Service::Translate => "translate",
-        }
+        self.0
+    }
+
+    /// The names the host knows, for messages: `kagi, news, translate`.
+    pub fn known_names() -> String {
+        SERVICES
+            .iter()
+            .map(|s| s.name)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
+/// The base URL of every service.
 #[derive(Debug, Clone)]
 pub struct Bases {
-    pub kagi: Url,
-    pub news: Url,
-    pub translate: Url,
+    urls: Vec<(Service, Url)>,
 }
 
 impl Bases {
-    /// From KAGI_BASE_URL, KAGI_NEWS_BASE_URL and KAGI_TRANSLATE_BASE_URL, or the defaults.
+    /// From each service's variable (KAGI_BASE_URL, KAGI_NEWS_BASE_URL, ...), or its default.
     pub fn from_env() -> Result<Bases> {
         let read = |var: &str, default: &str| -> Result<Url> {
             let value = std::env::var(var).unwrap_or_default();
@@ -58,19 +97,24 @@ impl Bases {
             }
             Ok(url)
         };
-        Ok(Bases {
-            kagi: read("KAGI_BASE_URL", "https://kagi.com")?,
-            news: read("KAGI_NEWS_BASE_URL", "https://news.kagi.com")?,
-            translate: read("KAGI_TRANSLATE_BASE_URL", "https://translate.kagi.com")?,
-        })
+        let urls = SERVICES
+            .iter()
+            .map(|s| Ok((Service(s.name), read(s.env, s.default_url)?)))
+            .collect::<Result<_>>()?;
+        Ok(Bases { urls })
     }
 
     pub fn get(&self, service: Service) -> &Url {
-        match service {
-            Service::Kagi => &self.kagi,
-            Service::News => &self.news,
-            Service::Translate => &self.translate,
-        }
+        self.urls
+            .iter()
+            .find(|(s, _)| *s == service)
+            .map(|(_, url)| url)
+            .expect("every service of the table has a base URL")
+    }
+
+    /// Every service's base URL.
+    pub fn all(&self) -> impl Iterator<Item = &Url> {
+        self.urls.iter().map(|(_, url)| url)
     }
 
     /// `base + path` (the base may carry a path prefix) plus query pairs.
@@ -100,7 +144,7 @@ pub fn append_query(url: &mut Url, query: &[(String, String)]) {
     }
 }
 
-/// The timeout rules of the wire protocol.
+/// The timeout rules of the wire protocol, and explicit ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TimeoutClass {
     /// 20 s in total.
@@ -109,14 +153,41 @@ pub enum TimeoutClass {
     Standard,
     /// 20 s to connect, then up to 120 s between reads, no total.
     Streaming,
+    /// A total (none: no total) and, without a total, the longest wait
+    /// between reads (none: 120 s).
+    Explicit {
+        total: Option<Duration>,
+        idle: Option<Duration>,
+    },
 }
 
 impl TimeoutClass {
+    /// The rule called `name` (`search`, `standard`, `streaming`).
+    pub fn named(name: &str) -> Option<TimeoutClass> {
+        match name {
+            "search" => Some(TimeoutClass::Search),
+            "standard" => Some(TimeoutClass::Standard),
+            "streaming" => Some(TimeoutClass::Streaming),
+            _ => None,
+        }
+    }
+
     fn total(self) -> Option<Duration> {
         match self {
             TimeoutClass::Search => Some(Duration::from_secs(20)),
             TimeoutClass::Standard => Some(Duration::from_secs(30)),
             TimeoutClass::Streaming => None,
+            TimeoutClass::Explicit { total, .. } => total,
+        }
+    }
+
+    /// The longest wait between reads when there is no total.
+    fn idle(self) -> Duration {
+        match self {
+            TimeoutClass::Explicit {
+                idle: Some(idle), ..
+            } => idle,
+            _ => STREAM_READ_TIMEOUT,
         }
     }
 }
@@ -164,6 +235,8 @@ pub struct BodyReader {
     url: Url,
     deadline: Option<Instant>,
     total: Option<Duration>,
+    /// The longest wait between reads when there is no total.
+    idle: Duration,
     read: usize,
 }
 
@@ -172,9 +245,7 @@ impl BodyReader {
         let Some(response) = self.response.as_mut() else {
             return Ok(None);
         };
-        let timeout_at = self
-            .deadline
-            .unwrap_or_else(|| Instant::now() + STREAM_READ_TIMEOUT);
+        let timeout_at = self.deadline.unwrap_or_else(|| Instant::now() + self.idle);
         let chunk = match tokio::time::timeout_at(timeout_at, response.chunk()).await {
             Err(_) => return Err(timeout_error(&self.url, self.total)),
             Ok(Err(e)) => return Err(classify(&self.url, &e, self.total)),
@@ -217,8 +288,8 @@ pub struct Net {
 impl Net {
     pub fn new(bases: Bases) -> Result<Net> {
         let resolver = Arc::new(PublicOnly {
-            services: [&bases.kagi, &bases.news, &bases.translate]
-                .iter()
+            services: bases
+                .all()
                 .filter_map(|u| u.host_str().map(str::to_ascii_lowercase))
                 .collect(),
         });
@@ -236,6 +307,7 @@ impl Net {
     /// Sends a request, following redirects within the allowed hosts.
     pub async fn send(&self, out: Outgoing) -> Result<Incoming, NetError> {
         let total = out.timeout.total();
+        let idle = out.timeout.idle();
         let deadline = total.map(|t| Instant::now() + t);
         let origin = out.url.origin();
         let credentialed = out.credential.is_some();
@@ -265,9 +337,9 @@ impl Net {
                 Some(at) => tokio::time::timeout_at(at, send)
                     .await
                     .map_err(|_| timeout_error(&url, total))?,
-                None => tokio::time::timeout(STREAM_READ_TIMEOUT, send)
+                None => tokio::time::timeout(idle, send)
                     .await
-                    .map_err(|_| timeout_error(&url, Some(STREAM_READ_TIMEOUT)))?,
+                    .map_err(|_| timeout_error(&url, Some(idle)))?,
             }
             .map_err(|e| classify(&url, &e, total))?;
             let status = response.status();
@@ -319,6 +391,7 @@ impl Net {
                     url,
                     deadline,
                     total,
+                    idle,
                     read: 0,
                 },
             });
@@ -520,13 +593,20 @@ mod tests {
     #[test]
     fn resolves_with_path_prefix() {
         let bases = Bases {
-            kagi: Url::parse("http://127.0.0.1:9/prefix").unwrap(),
-            news: Url::parse("https://news.kagi.com").unwrap(),
-            translate: Url::parse("https://translate.kagi.com").unwrap(),
+            urls: vec![
+                (
+                    Service::KAGI,
+                    Url::parse("http://127.0.0.1:9/prefix").unwrap(),
+                ),
+                (
+                    Service::named("news").unwrap(),
+                    Url::parse("https://news.kagi.com").unwrap(),
+                ),
+            ],
         };
         let url = bases
             .resolve(
-                Service::Kagi,
+                Service::KAGI,
                 "/api/v0/search",
                 &[("q".into(), "@reddit rust lang".into())],
             )
@@ -535,7 +615,11 @@ mod tests {
             url.as_str(),
             "http://127.0.0.1:9/prefix/api/v0/search?q=%40reddit+rust+lang"
         );
-        assert!(bases.resolve(Service::News, "api", &[]).is_err());
+        assert!(
+            bases
+                .resolve(Service::named("news").unwrap(), "api", &[])
+                .is_err()
+        );
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The error a command returns. The host prints `<class prefix>: <message>` and
-//! exits 2 for usage errors, 1 for the others.
+//! exits 2 for usage errors, 1 for the others (or a class's own exit code).
 
-use crate::bindings::exports::kagi::plugin::command::Error as WitError;
+use crate::bindings::exports::kagi::plugin::command::{Error as WitError, Failure};
 use std::fmt;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,10 +16,14 @@ pub enum ErrorClass {
     Network,
     /// `parse error:` a response the plugin could not understand.
     Parse,
-    /// `batch error:` some items of a batch failed.
+    /// `batch error:` some items of a batch failed (exit 1).
     Batch,
     /// A bug in the plugin.
     Internal,
+    /// A class of the plugin's own: `<class> error:` and its exit code (1,
+    /// or 5 to 63; the host refuses the codes it gives itself). `class` has
+    /// only lowercase letters, digits, `-` and spaces.
+    Other { class: &'static str, exit_code: u8 },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,20 +63,29 @@ impl Error {
 
     pub(crate) fn into_wit(self) -> WitError {
         let m = self.message;
+        let other = |class: &str, exit_code: u8, message: String| {
+            WitError::Other(Failure {
+                class: class.to_string(),
+                message,
+                exit_code,
+            })
+        };
         match self.class {
             ErrorClass::Usage => WitError::Usage(m),
             ErrorClass::Config => WitError::Config(m),
             ErrorClass::Auth => WitError::Auth(m),
             ErrorClass::Network => WitError::Network(m),
             ErrorClass::Parse => WitError::Parse(m),
-            ErrorClass::Batch => WitError::Batch(m),
+            ErrorClass::Batch => other("batch", 1, m),
             ErrorClass::Internal => WitError::Internal(m),
+            ErrorClass::Other { class, exit_code } => other(class, exit_code, m),
         }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let class;
         let prefix = match self.class {
             ErrorClass::Usage => "error",
             ErrorClass::Config => "configuration error",
@@ -81,6 +94,10 @@ impl fmt::Display for Error {
             ErrorClass::Parse => "parse error",
             ErrorClass::Batch => "batch error",
             ErrorClass::Internal => "internal error",
+            ErrorClass::Other { class: name, .. } => {
+                class = format!("{name} error");
+                &class
+            }
         };
         write!(f, "{prefix}: {}", self.message)
     }

@@ -9,26 +9,89 @@ use crate::{Credential, Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-pub use wit::{Method, Service, TimeoutClass};
+pub use wit::Method;
+
+/// A Kagi service, named by the host's table of services; the host resolves
+/// its base URL (e.g. KAGI_NEWS_BASE_URL or the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Service {
+    /// kagi.com (KAGI_BASE_URL).
+    Kagi,
+    /// news.kagi.com (KAGI_NEWS_BASE_URL).
+    News,
+    /// translate.kagi.com (KAGI_TRANSLATE_BASE_URL).
+    Translate,
+    /// Another service by name, for services newer than this SDK; a host
+    /// that does not know it denies the request.
+    Named(&'static str),
+}
+
+impl Service {
+    pub fn name(self) -> &'static str {
+        match self {
+            Service::Kagi => "kagi",
+            Service::News => "news",
+            Service::Translate => "translate",
+            Service::Named(name) => name,
+        }
+    }
+}
+
+/// Which timeouts apply to a request (see the wire protocol).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimeoutClass {
+    /// 20 s in total: search pages and the Search API.
+    Search,
+    /// 30 s in total: everything else (the default).
+    Standard,
+    /// No total, 120 s between reads: streamed answers.
+    Streaming,
+    /// Explicit limits: a total (none: no total) and, without a total, the
+    /// longest wait between reads (none: 120 s).
+    Limits {
+        total: Option<std::time::Duration>,
+        idle: Option<std::time::Duration>,
+    },
+}
+
+impl TimeoutClass {
+    fn into_wit(self) -> wit::Timeout {
+        let ms = |d: std::time::Duration| u64::try_from(d.as_millis()).unwrap_or(u64::MAX);
+        let class = |name: &str| wit::Timeout::Class(name.to_string());
+        match self {
+            TimeoutClass::Search => class("search"),
+            TimeoutClass::Standard => class("standard"),
+            TimeoutClass::Streaming => class("streaming"),
+            TimeoutClass::Limits { total, idle } => wit::Timeout::Limits(wit::TimeoutLimits {
+                total_ms: total.map(ms),
+                idle_ms: idle.map(ms),
+            }),
+        }
+    }
+}
 
 /// A request to build and send.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// The service as the plugin named it (none for an absolute URL); its
+    /// Debug form is what plugins' unit tests look at.
+    service: Option<Service>,
     inner: wit::Request,
 }
 
 impl Request {
     pub fn new(method: Method, service: Service, path: &str) -> Self {
         Request {
+            service: Some(service),
             inner: wit::Request {
                 method,
-                target: wit::Target::Service(service),
+                target: wit::Target::Service(service.name().to_string()),
                 path: path.to_string(),
                 query: Vec::new(),
                 headers: Vec::new(),
                 body: None,
                 credential: None,
-                timeout: TimeoutClass::Standard,
+                timeout: TimeoutClass::Standard.into_wit(),
                 follow_redirects: true,
             },
         }
@@ -47,6 +110,7 @@ impl Request {
     pub fn url(method: Method, url: &str) -> Self {
         let mut r = Self::new(method, Service::Kagi, "");
         r.inner.target = wit::Target::Url(url.to_string());
+        r.service = None;
         r
     }
 
@@ -96,7 +160,7 @@ impl Request {
     }
 
     pub fn timeout(mut self, class: TimeoutClass) -> Self {
-        self.inner.timeout = class;
+        self.inner.timeout = class.into_wit();
         self
     }
 
@@ -142,6 +206,13 @@ impl Pending {
 /// schedulers that start requests themselves; [`send_all`] covers the
 /// common case.
 pub fn wait_any(pending: &[&Pending]) -> usize {
+    wait_any_within(pending, None).expect("a wait without a time limit ends with a ready request")
+}
+
+/// Like [`wait_any`], but returns none once `within` passed with no request
+/// ready (the host waits; no polling). `None` waits as long as the plugin's
+/// time limit allows.
+pub fn wait_any_within(pending: &[&Pending], within: Option<std::time::Duration>) -> Option<usize> {
     let handles: Vec<&wit::Pending> = pending
         .iter()
         .map(|p| {
@@ -150,7 +221,8 @@ pub fn wait_any(pending: &[&Pending]) -> usize {
                 .expect("pending request already waited for")
         })
         .collect();
-    wit::wait_any(&handles) as usize
+    let within_ms = within.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+    wit::wait_any(&handles, within_ms).map(|i| i as usize)
 }
 
 /// A finished request: the response head and its whole body.
@@ -170,7 +242,9 @@ pub fn send_all(requests: &[Request], concurrency: usize) -> Vec<Fetched> {
         }
         let ready = {
             let borrowed: Vec<&wit::Pending> = in_flight.iter().map(|(_, p)| p).collect();
-            wit::wait_any(&borrowed) as usize
+            wit::wait_any(&borrowed, None)
+                .expect("a wait without a time limit ends with a ready request")
+                as usize
         };
         let (index, pending) = in_flight.swap_remove(ready);
         let result = pending

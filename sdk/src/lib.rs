@@ -62,8 +62,11 @@ pub trait Plugin {
 #[doc(hidden)]
 pub fn __run<P: Plugin>(
     invocation: bindings::exports::kagi::plugin::command::Invocation,
-) -> Result<(), bindings::exports::kagi::plugin::command::Error> {
-    P::run(Invocation::from_wit(invocation)).map_err(Error::into_wit)
+) -> Result<Option<String>, bindings::exports::kagi::plugin::command::Error> {
+    let result = P::run(Invocation::from_wit(invocation));
+    // Taken either way, so that a failed command never hands one over.
+    let value = out::take_result();
+    result.map(|()| value).map_err(Error::into_wit)
 }
 
 /// Builds the manifest section: a header the SDK stamps (API version and the
@@ -137,7 +140,8 @@ macro_rules! export_plugin {
             impl $crate::bindings::exports::kagi::plugin::command::Guest for __KagiExport {
                 fn run(
                     invocation: $crate::bindings::exports::kagi::plugin::command::Invocation,
-                ) -> Result<(), $crate::bindings::exports::kagi::plugin::command::Error> {
+                ) -> Result<Option<String>, $crate::bindings::exports::kagi::plugin::command::Error>
+                {
                     $crate::__run::<$plugin>(invocation)
                 }
             }

@@ -30,6 +30,24 @@ pub fn eprintln(text: &str) {
     eprint(&format!("{text}\n"));
 }
 
+thread_local! {
+    static RESULT: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Hands the host `value` as the command's structured result: the host prints
+/// it as pretty JSON on stdout once the command returns successfully (after
+/// anything the plugin printed itself). A later call replaces it.
+pub fn result_json<T: serde::Serialize>(value: &T) -> Result<(), crate::Error> {
+    let text = serde_json::to_string(value)?;
+    RESULT.with(|r| *r.borrow_mut() = Some(text));
+    Ok(())
+}
+
+/// The result set by [`result_json`], taken when the command returns.
+pub(crate) fn take_result() -> Option<String> {
+    RESULT.with(|r| r.borrow_mut().take())
+}
+
 /// Facts about the terminal, asked once.
 pub fn info() -> &'static TerminalInfo {
     static INFO: OnceLock<TerminalInfo> = OnceLock::new();

@@ -65,18 +65,44 @@ fn line<'a>(stdout: &'a str, key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no `{key}:` line in\n{stdout}"))
 }
 
-const PRECEDENCE_DEFAULT: &str = "precedence: env > [auth], key by key; base search uses the session token unless preferred_auth = \"api\", which tries the API token first and falls back to the session token when the API rejects the request; lens and filtered searches need the session token";
+/// The `--verbose` detail line of `auth status` for `key` (which file, block
+/// or keychain, masked value).
+fn detail<'a>(stderr: &'a str, key: &str) -> &'a str {
+    let prefix = format!("kagi[debug]: auth status: {key}: ");
+    stderr
+        .lines()
+        .find(|l| l.starts_with(&prefix))
+        .map(|l| &l["kagi[debug]: auth status: ".len()..])
+        .unwrap_or_else(|| panic!("no `{key}:` detail in\n{stderr}"))
+}
+
+/// The reference CLI's precedence line, printed as is: here a profile's
+/// block does fall back to `[auth]`, so it is true.
+const PRECEDENCE: &str = "precedence: env > selected profile config > default config; base search defaults to session unless preferred_auth = \"api\"; lens search requires session token";
 
 #[test]
 fn status_with_nothing_configured_has_seven_lines() {
     let env = Env::new();
     let run = env.run(&["auth", "status"]);
     let expected = format!(
-        "selected: none\nprofile: default\npreferred auth for base search: session (default)\napi token: not configured\nsession token: not configured\nconfig path: none (neither ./.kagi.toml nor {} exists)\n{PRECEDENCE_DEFAULT}\n",
-        user_config(&env).display()
+        "selected: none\nprofile: default\npreferred auth for base search: session\napi token: not configured\nsession token: not configured\nconfig path: .kagi.toml\n{PRECEDENCE}\n"
     );
     assert_eq!(ok(&run), expected);
     assert_eq!(run.stderr, "");
+    // --verbose adds the detail on stderr; stdout stays the same seven lines.
+    let run = env.run(&["--verbose", "auth", "status"]);
+    assert_eq!(ok(&run), expected);
+    assert_eq!(
+        detail(&run.stderr, "config file"),
+        format!(
+            "config file: none (neither ./.kagi.toml nor {} exists)",
+            user_config(&env).display()
+        )
+    );
+    assert_eq!(
+        detail(&run.stderr, "preferred auth for base search"),
+        "preferred auth for base search: session (default)"
+    );
 }
 
 #[test]
@@ -93,27 +119,61 @@ fn env_beats_the_profile_which_beats_auth_key_by_key() {
     );
     assert_eq!(
         ok(&run),
-        "selected: api-token (./.kagi.toml [profiles.work.auth])\n\
-         profile: work\n\
-         preferred auth for base search: api (./.kagi.toml [auth])\n\
-         api token: configured via ./.kagi.toml [profiles.work.auth] (work…0002)\n\
-         session token: configured via env KAGI_SESSION_TOKEN (env-…0003)\n\
-         config path: ./.kagi.toml\n\
-         precedence: env > [profiles.work.auth] > [auth], key by key; base search uses the session token unless preferred_auth = \"api\", which tries the API token first and falls back to the session token when the API rejects the request; lens and filtered searches need the session token\n"
+        format!(
+            "selected: api-token (config)\n\
+             profile: work\n\
+             preferred auth for base search: api\n\
+             api token: configured via config\n\
+             session token: configured via env\n\
+             config path: .kagi.toml\n\
+             {PRECEDENCE}\n"
+        )
+    );
+    // Which block each value came from is in the --verbose detail.
+    let run = run_with(
+        &env,
+        &["--profile", "work", "--verbose", "auth", "status"],
+        &[("KAGI_SESSION_TOKEN", "env-session-000000000003")],
+    );
+    let err = &run.stderr;
+    assert_eq!(
+        detail(err, "selected"),
+        "selected: api-token from ./.kagi.toml [profiles.work.auth]"
+    );
+    assert_eq!(
+        detail(err, "preferred auth for base search"),
+        "preferred auth for base search: api (./.kagi.toml [auth])"
+    );
+    assert_eq!(
+        detail(err, "api token"),
+        "api token: configured via ./.kagi.toml [profiles.work.auth] (work…0002)"
+    );
+    assert_eq!(
+        detail(err, "session token"),
+        "session token: configured via env KAGI_SESSION_TOKEN (env-…0003)"
+    );
+    assert_eq!(
+        detail(err, "precedence"),
+        "precedence: env > [profiles.work.auth] > [auth], key by key"
     );
     // Without the profile, [auth] is used; the env still wins for its key.
     let run = run_with(
         &env,
-        &["auth", "status"],
+        &["--verbose", "auth", "status"],
         &[("KAGI_API_TOKEN", "env-api-0000000000000004")],
     );
     let out = ok(&run);
+    assert_eq!(line(out, "api token"), "api token: configured via env");
     assert_eq!(
-        line(out, "api token"),
+        line(out, "session token"),
+        "session token: configured via config"
+    );
+    assert_eq!(
+        detail(&run.stderr, "api token"),
         "api token: configured via env KAGI_API_TOKEN (env-…0004)"
     );
     assert_eq!(
-        line(out, "session token"),
+        detail(&run.stderr, "session token"),
         "session token: configured via ./.kagi.toml [auth] (auth…0001)"
     );
     // An unknown profile is an error that lists the known ones.
@@ -131,17 +191,25 @@ fn the_user_config_file_is_read_when_there_is_no_local_one() {
         &user,
         "[auth]\nsession_token = \"user-session-00000000001\"\n",
     );
-    let out = env.run(&["auth", "status"]);
-    let out = ok(&out);
+    let run = env.run(&["--verbose", "auth", "status"]);
+    let out = ok(&run);
     assert_eq!(
         line(out, "config path"),
+        format!("config path: {}", user.display())
+    );
+    assert_eq!(
+        line(out, "session token"),
+        "session token: configured via config"
+    );
+    assert_eq!(
+        detail(&run.stderr, "config file"),
         format!(
-            "config path: {} (there is no ./.kagi.toml here)",
+            "config file: {} (there is no ./.kagi.toml here)",
             user.display()
         )
     );
     assert_eq!(
-        line(out, "session token"),
+        detail(&run.stderr, "session token"),
         format!(
             "session token: configured via {} [auth] (user…0001)",
             user.display()
@@ -152,12 +220,14 @@ fn the_user_config_file_is_read_when_there_is_no_local_one() {
         &user,
         &format!("[auth]\nsession_token = \"{SESSION_TOKEN}\"\n"),
     );
-    assert_eq!(
-        ok(&env.run(&["auth", "check"])),
-        format!(
-            "auth check passed: session-token ({} [auth])\n",
+    let run = env.run(&["--verbose", "auth", "check"]);
+    assert_eq!(ok(&run), "auth check passed: session-token (config)\n");
+    assert_contains(
+        &run.stderr,
+        &format!(
+            "kagi[debug]: auth check: checking the session token from {} [auth] (preferred_auth = session)\n",
             user.display()
-        )
+        ),
     );
     // auth set writes the file in use, not a new ./.kagi.toml.
     ok(&env.run(&["auth", "set", "--api-token", "user-api-000000000000002"]));
@@ -171,7 +241,7 @@ fn the_user_config_file_is_read_when_there_is_no_local_one() {
     write_private(&local_config(&env), "[auth]\n");
     let out = env.run(&["auth", "status"]);
     let out = ok(&out);
-    assert_eq!(line(out, "config path"), "config path: ./.kagi.toml");
+    assert_eq!(line(out, "config path"), "config path: .kagi.toml");
     assert_eq!(line(out, "session token"), "session token: not configured");
 }
 
@@ -223,10 +293,7 @@ fn session_links_full_schemeless_and_bare_are_all_accepted() {
     // The same forms work from the environment.
     let link = format!("https://kagi.com/search?token={SESSION_TOKEN}");
     let run = run_with(&env, &["auth", "check"], &[("KAGI_SESSION_TOKEN", &link)]);
-    assert_eq!(
-        ok(&run),
-        "auth check passed: session-token (env KAGI_SESSION_TOKEN)\n"
-    );
+    assert_eq!(ok(&run), "auth check passed: session-token (env)\n");
     // The token travelled in the cookie, never in the URL.
     let last = env.mock.requests().pop().unwrap();
     assert_eq!(last.path, "/html/search");
@@ -273,7 +340,7 @@ fn auth_set_keeps_comments_and_other_content_and_writes_0600() {
     ]);
     let out = ok(&run);
     assert!(
-        out.starts_with("saved session token and API token to ./.kagi.toml [auth]\nselected: session-token (./.kagi.toml [auth])\n"),
+        out.starts_with("saved session token and API token to ./.kagi.toml [auth]\nselected: session-token (config)\n"),
         "{out}"
     );
     let text = std::fs::read_to_string(&path).unwrap();
@@ -404,19 +471,22 @@ fn auth_check_names_the_credential_and_source_it_checked() {
             "[auth]\nsession_token = \"{SESSION_TOKEN}\"\n[profiles.api.auth]\npreferred_auth = \"api\"\n"
         ),
     );
-    assert_eq!(
-        ok(&env.run(&["auth", "check"])),
-        "auth check passed: session-token (./.kagi.toml [auth])\n"
+    let run = env.run(&["--verbose", "auth", "check"]);
+    assert_eq!(ok(&run), "auth check passed: session-token (config)\n");
+    assert_contains(
+        &run.stderr,
+        "kagi[debug]: auth check: checking the session token from ./.kagi.toml [auth] (preferred_auth = session)\n",
     );
     // API preferred, API token from the environment.
     let run = run_with(
         &env,
-        &["--profile", "api", "auth", "check"],
+        &["--profile", "api", "--verbose", "auth", "check"],
         &[("KAGI_API_TOKEN", API_TOKEN)],
     );
-    assert_eq!(
-        ok(&run),
-        "auth check passed: api-token (env KAGI_API_TOKEN)\n"
+    assert_eq!(ok(&run), "auth check passed: api-token (env)\n");
+    assert_contains(
+        &run.stderr,
+        "kagi[debug]: auth check: checking the API token from env KAGI_API_TOKEN (preferred_auth = api)\n",
     );
     let last = env.mock.requests().pop().unwrap();
     assert_eq!(last.path, "/api/v0/search");
@@ -461,7 +531,7 @@ fn auth_check_never_falls_back_from_a_bad_api_token_to_a_good_session() {
     );
     assert_eq!(
         ok(&env2.run(&["auth", "check"])),
-        "auth check passed: session-token (./.kagi.toml [auth])\n"
+        "auth check passed: session-token (config)\n"
     );
 }
 
@@ -642,15 +712,20 @@ fn keychain_storage_keeps_the_token_out_of_the_file() {
     );
     assert!(store.is_file());
 
-    let run = run_with(&env, &["auth", "status"], &[store_var]);
+    let run = run_with(&env, &["--verbose", "auth", "status"], &[store_var]);
     assert_eq!(
         line(ok(&run), "session token"),
+        "session token: configured via config"
+    );
+    assert_eq!(
+        detail(&run.stderr, "session token"),
         "session token: configured via keychain, noted in ./.kagi.toml [auth] (test…oken)"
     );
-    let run = run_with(&env, &["auth", "check"], &[store_var]);
-    assert_eq!(
-        ok(&run),
-        "auth check passed: session-token (keychain, noted in ./.kagi.toml [auth])\n"
+    let run = run_with(&env, &["--verbose", "auth", "check"], &[store_var]);
+    assert_eq!(ok(&run), "auth check passed: session-token (config)\n");
+    assert_contains(
+        &run.stderr,
+        "kagi[debug]: auth check: checking the session token from keychain, noted in ./.kagi.toml [auth] (preferred_auth = session)\n",
     );
     let run = creds_plugin(&env, &["api", "/api/v0/search?q=x"], &[store_var]);
     let out: serde_json::Value = serde_json::from_str(ok(&run)).unwrap();
@@ -688,9 +763,13 @@ fn keychain_storage_keeps_the_token_out_of_the_file() {
         1,
         "configuration error: ./.kagi.toml [auth] says the session token is in the test keychain file, but it has no entry `session_token`",
     );
-    let run = run_with(&env, &["auth", "status"], &[store_var]);
+    let run = run_with(&env, &["--verbose", "auth", "status"], &[store_var]);
     assert_eq!(
         line(ok(&run), "api token"),
+        "api token: configured via config"
+    );
+    assert_eq!(
+        detail(&run.stderr, "api token"),
         "api token: configured via keychain, noted in ./.kagi.toml [auth] (hidden, 14 characters)"
     );
 }
@@ -741,13 +820,18 @@ fn an_unavailable_keychain_is_a_configuration_error_not_a_panic() {
         "configuration error: cannot read the API token from the system keychain (noted in ./.kagi.toml [auth]): ",
     );
     assert!(!run.stderr.contains("panicked"));
-    // status still shows everything else.
+    // status still shows everything else, and why the token cannot be read.
     let run = run_with(&env, &["auth", "status"], &no_bus);
+    assert_eq!(
+        line(ok(&run), "api token"),
+        "api token: configured via config"
+    );
     assert!(
-        line(ok(&run), "api token")
-            .starts_with("api token: configured via keychain, noted in ./.kagi.toml [auth], but unreadable: cannot read the API token"),
+        run.stderr.starts_with(
+            "warning: cannot read the API token from the system keychain (noted in ./.kagi.toml [auth]): "
+        ),
         "{}",
-        run.stdout
+        run.stderr
     );
 }
 
@@ -953,7 +1037,7 @@ fn tokens_never_appear_in_any_output() {
     assert!(by_name("creds failing").stdout.contains("\"status\":401"));
     assert_eq!(
         by_name("check api").stdout,
-        "auth check passed: api-token (./.kagi.toml [auth])\n"
+        "auth check passed: api-token (config)\n"
     );
     assert!(
         by_name("unknown profile")

@@ -169,7 +169,7 @@ fn the_cache_and_storage_are_readable_only_by_the_user() {
     let run = env.run(&["search", "rust"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let cache = &env.cache_dir;
-    let storage = env.data_dir().join("storage");
+    let storage = env.state_dir().join("storage");
     for dir in [
         cache.clone(),
         cache.join("compiled"),

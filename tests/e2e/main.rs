@@ -5,6 +5,7 @@
 
 mod support;
 
+mod api_versions;
 mod auth;
 mod batch;
 mod cache;
@@ -12,6 +13,7 @@ mod cli;
 mod escapes;
 mod limits;
 mod local_files;
+mod local_state;
 mod news;
 mod plugin_files;
 mod plugins;

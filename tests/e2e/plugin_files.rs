@@ -104,7 +104,7 @@ fn a_test_plugin_named_search_never_sees_the_built_in_search_storage() {
     env.run(&["search", "rust"]).json();
     let run = env.run(&["site-pref", "set", "example.com", "--mode", "block"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let storage = env.data_dir().join("storage/search");
+    let storage = env.state_dir().join("storage/search");
     let history = std::fs::read_to_string(storage.join("history.jsonl")).unwrap();
     assert_contains(&history, "\"rust\"");
     let prefs = std::fs::read_to_string(storage.join("site-preferences.json")).unwrap();

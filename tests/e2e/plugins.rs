@@ -49,10 +49,10 @@ fn the_example_plugin_is_installed_granted_run_and_removed() {
     let list = env.run(&["plugin", "list"]);
     assert_contains(
         &list.stdout,
-        "top-result 0.1.0 (installed, plugin API 0.1.0)",
+        "top-result 0.1.0 (installed, plugin API 0.2.0)",
     );
     assert_contains(&list.stdout, "credential:api (granted)");
-    assert_contains(&list.stdout, "news 0.1.0 (built-in, plugin API 0.1.0)");
+    assert_contains(&list.stdout, "news 0.1.0 (built-in, plugin API 0.2.0)");
     assert!(env.run(&["--help"]).stdout.contains("top-result"));
 
     let run = env.run(&["top-result", "rust lang"]);
@@ -200,7 +200,7 @@ fn with_api_version(env: &Env, version: &str) -> std::path::PathBuf {
         .windows(13)
         .position(|w| w == b"kagi:manifest")
         .expect("manifest section");
-    let needle = b"api = \"0.1.0\"";
+    let needle = b"api = \"0.2.0\"";
     let at = section
         + bytes[section..]
             .windows(needle.len())
@@ -216,10 +216,10 @@ fn with_api_version(env: &Env, version: &str) -> std::path::PathBuf {
 #[test]
 fn an_incompatible_api_version_is_refused_with_both_versions() {
     let env = api_env();
-    let newer = with_api_version(&env, "0.2.0");
+    let newer = with_api_version(&env, "0.3.0");
     install(&env, &newer, &["--grant-all"]).fails_with(
         4,
-        "plugin denied: plugin `top-result` was built for plugin API 0.2.0 but this kagi speaks 0.1.0; rebuild it against a matching kagi-plugin-sdk",
+        "plugin denied: plugin `top-result` was built for plugin API 0.3.0 but this kagi speaks 0.1.0 and 0.2.0; rebuild it against a matching kagi-plugin-sdk",
     );
     let run = env.run(&[
         "plugin",
@@ -230,9 +230,9 @@ fn an_incompatible_api_version_is_refused_with_both_versions() {
         "x",
     ]);
     assert_eq!(run.code, 4, "{}", run.stderr);
-    // The version this kagi speaks loads.
-    let older = with_api_version(&env, "0.1.0");
-    assert_eq!(install(&env, &older, &["--grant-all"]).code, 0);
+    // A version this kagi speaks loads.
+    let same = with_api_version(&env, "0.2.0");
+    assert_eq!(install(&env, &same, &["--grant-all"]).code, 0);
 }
 
 /// Runs the thief test plugin's `steal PATH` in `env`.

@@ -730,7 +730,7 @@ fn the_cache_answers_without_a_request() {
         .run(&["search", "rust", "--local-cache"])
         .fails_starting(1, "network error:");
     assert_eq!(search_requests(&failing).len(), 2);
-    let files = std::fs::read_dir(env.data_dir().join("storage/search/responses"))
+    let files = std::fs::read_dir(env.state_dir().join("storage/search/responses"))
         .unwrap()
         .count();
     assert_eq!(files, 3);
@@ -772,7 +772,7 @@ fn history_records_searches() {
     );
     assert!(stats.stdout.starts_with("{\n  \"by_command\""));
     // A torn line is skipped with a warning.
-    let file = env.data_dir().join("storage/search/history.jsonl");
+    let file = env.state_dir().join("storage/search/history.jsonl");
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("{\"timestamp\":12");
     std::fs::write(&file, text).unwrap();
@@ -788,7 +788,7 @@ fn history_records_searches() {
 fn history_can_be_turned_off() {
     let env = session_env().var("KAGI_HISTORY", "off");
     env.run(&["search", "rust"]).json();
-    assert!(!env.data_dir().join("storage/search/history.jsonl").exists());
+    assert!(!env.state_dir().join("storage/search/history.jsonl").exists());
     assert_eq!(env.run(&["history", "list"]).stdout, "[]\n");
 }
 
@@ -896,7 +896,7 @@ fn concurrent_runs_do_not_lose_or_corrupt_local_state() {
 fn cache_ttl_is_the_one_of_the_reading_run() {
     let env = session_env();
     env.run(&["search", "rust", "--local-cache"]).json();
-    let dir = env.data_dir().join("storage/search/responses");
+    let dir = env.state_dir().join("storage/search/responses");
     let entry = std::fs::read_dir(&dir)
         .unwrap()
         .next()

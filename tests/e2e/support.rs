@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_kagi");
-/// Where build.rs put the test plugins.
-pub const TEST_PLUGINS: &str = env!("KAGI_TEST_PLUGIN_DIR");
+/// Where tests/plugin-build put the test plugins and the SDK example.
+pub const TEST_PLUGINS: &str = kagi_test_plugin_build::DIR;
 
 /// The compiled-code cache shared by the tests that do not test the cache.
 pub fn shared_cache() -> PathBuf {
@@ -88,6 +88,13 @@ impl Env {
         self.dir.path().join("data")
     }
 
+    /// `KAGI_CACHE_DIR`, the root of the local state: plugin storage (history,
+    /// site preferences, response cache) is under `storage/` here. (The
+    /// compiled code is in `cache_dir`, `KAGI_CODE_CACHE_DIR`.)
+    pub fn state_dir(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         self.command_for(Path::new(BIN), args)
     }
@@ -107,7 +114,8 @@ impl Env {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("config"))
-            .env("KAGI_CACHE_DIR", &self.cache_dir)
+            .env("KAGI_CODE_CACHE_DIR", &self.cache_dir)
+            .env("KAGI_CACHE_DIR", self.state_dir())
             .env("KAGI_DATA_DIR", self.data_dir())
             .env("KAGI_CONFIG_DIR", self.dir.path().join("config/kagi"))
             .env("KAGI_POLICY", "")

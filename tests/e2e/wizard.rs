@@ -1,5 +1,5 @@
 //! The guided setup, driven through a pseudo-terminal like a person would.
-//! (Its flow is also unit-tested with scripted answers in host/src/auth_cmd.rs.)
+//! (Its flow is also unit-tested with scripted answers in host/src/commands/auth/wizard/tests.rs.)
 
 #![cfg(unix)]
 
@@ -47,7 +47,7 @@ fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
     expect_or_show(&mut p, "https://kagi.com/settings/user_details");
     expect_or_show(&mut p, "Paste your Session Link");
     // (A link without a token is refused in place: the scripted unit test in
-    // auth_cmd.rs proves it. Here keys typed while the prompt redraws after
+    // commands/auth/wizard/tests.rs proves it. Here keys typed while the prompt redraws after
     // an error can be lost on a pseudo-terminal, which made that step flaky.)
     p.send(format!("https://kagi.com/search?token={SESSION_TOKEN}\r"))
         .unwrap();

@@ -98,19 +98,32 @@ pub fn check_imports<'a>(plugin: &str, imports: impl IntoIterator<Item = &'a str
     })
 }
 
-/// Refuses a plugin built for a plugin API this host does not speak.
+/// Refuses a plugin built for a plugin API this host does not speak, or
+/// naming a service this host does not know.
 pub fn check_api(manifest: &Manifest) -> Result<()> {
-    if kagi_manifest::api_compatible(&manifest.api, kagi_manifest::API_VERSION) {
-        return Ok(());
-    }
-    Err(Error::PluginDenied {
+    let denied = |reason: String| Error::PluginDenied {
         plugin: manifest.name.clone(),
-        reason: format!(
+        reason,
+    };
+    if crate::runtime::api_binding(&manifest.api).is_none() {
+        return Err(denied(format!(
             "was built for plugin API {} but this kagi speaks {}; rebuild it against a matching kagi-plugin-sdk",
             manifest.api,
-            kagi_manifest::API_VERSION
-        ),
-    })
+            crate::runtime::API_VERSIONS.join(" and ")
+        )));
+    }
+    if let Some(unknown) = manifest
+        .capabilities
+        .services
+        .iter()
+        .find(|s| Service::named(s).is_none())
+    {
+        return Err(denied(format!(
+            "asks for the service `{unknown}`, which this kagi does not know (it knows {}); update kagi or the plugin",
+            Service::known_names()
+        )));
+    }
+    Ok(())
 }
 
 /// Limits in force for one run.
@@ -185,9 +198,15 @@ impl Capability {
     pub fn parse(text: &str) -> std::result::Result<Capability, String> {
         let text = text.trim();
         let parsed = match text.split_once(':') {
-            Some(("service", "kagi")) => Capability::Service(Service::Kagi),
-            Some(("service", "news")) => Capability::Service(Service::News),
-            Some(("service", "translate")) => Capability::Service(Service::Translate),
+            Some(("service", name)) => match Service::named(name) {
+                Some(service) => Capability::Service(service),
+                None => {
+                    return Err(format!(
+                        "unknown service `{name}` in `{text}`; kagi knows the services {}",
+                        Service::known_names()
+                    ));
+                }
+            },
             Some(("host", host)) if !host.trim().is_empty() => {
                 Capability::Host(HostGrant::parse(host))
             }
@@ -245,14 +264,6 @@ impl fmt::Display for Capability {
     }
 }
 
-fn service(s: kagi_manifest::Service) -> Service {
-    match s {
-        kagi_manifest::Service::Kagi => Service::Kagi,
-        kagi_manifest::Service::News => Service::News,
-        kagi_manifest::Service::Translate => Service::Translate,
-    }
-}
-
 fn kind(c: Credential) -> Kind {
     match c {
         Credential::Session => Kind::Session,
@@ -267,7 +278,8 @@ pub fn requested(manifest: &Manifest) -> BTreeSet<Capability> {
     set.extend(
         caps.services
             .iter()
-            .map(|s| Capability::Service(service(*s))),
+            // Unknown names were refused by `check_api` at load.
+            .filter_map(|s| Service::named(s).map(Capability::Service)),
     );
     set.extend(
         caps.hosts
@@ -736,7 +748,7 @@ mod tests {
                 .is_ok()
         );
         let approved: BTreeSet<Capability> = [
-            Capability::Service(Service::Kagi),
+            Capability::Service(Service::KAGI),
             Capability::Credential(Kind::Session),
         ]
         .into();

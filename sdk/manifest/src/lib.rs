@@ -10,8 +10,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::fmt;
 
-/// The version of the WIT package `kagi:plugin` this crate describes.
-pub const API_VERSION: &str = "0.1.0";
+/// The version of the WIT package `kagi:plugin` this crate describes: the one
+/// the SDK stamps into the plugins it builds.
+pub const API_VERSION: &str = "0.2.0";
 
 /// The name of the wasm custom section that holds the manifest.
 pub const SECTION: &str = "kagi:manifest";
@@ -50,9 +51,11 @@ pub struct Manifest {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Capabilities {
-    /// Kagi services the plugin talks to.
+    /// Kagi services the plugin talks to, by name (`kagi`, `news`,
+    /// `translate`). The host checks the names against its table of services
+    /// when it loads the plugin, so a new service changes no type here.
     #[serde(default)]
-    pub services: Vec<Service>,
+    pub services: Vec<String>,
     /// Other hosts the plugin may reach by absolute URL (never with credentials).
     #[serde(default)]
     pub hosts: Vec<String>,
@@ -69,24 +72,6 @@ pub struct Capabilities {
     /// Reading standard input.
     #[serde(default)]
     pub stdin: bool,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Service {
-    Kagi,
-    News,
-    Translate,
-}
-
-impl Service {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Service::Kagi => "kagi",
-            Service::News => "news",
-            Service::Translate => "translate",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -265,6 +250,9 @@ impl Manifest {
         }
         for host in &self.capabilities.hosts {
             check_host(host)?;
+        }
+        for service in &self.capabilities.services {
+            check_name(&format!("service `{service}`"), service)?;
         }
         let mut names = HashSet::new();
         for command in &self.commands {
@@ -515,11 +503,11 @@ fn is_dns_name(host: &str) -> bool {
             .is_some_and(|last| last.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// Whether a plugin built for API `plugin` can be loaded by a host that
-/// speaks `host`: the same major version, or for 0.x the same minor; and
-/// not newer than the host.
-pub fn api_compatible(plugin: &str, host: &str) -> bool {
-    match (parse_version(plugin), parse_version(host)) {
+/// Whether a plugin built for API `plugin` can be loaded by a binding of
+/// version `binding`: the same major version, or for 0.x the same minor; and
+/// not newer than the binding.
+pub fn api_compatible(plugin: &str, binding: &str) -> bool {
+    match (parse_version(plugin), parse_version(binding)) {
         (Some(p), Some(h)) => {
             if p.0 != h.0 {
                 false
@@ -531,6 +519,18 @@ pub fn api_compatible(plugin: &str, host: &str) -> bool {
         }
         _ => false,
     }
+}
+
+/// The rule of a host: it speaks every API version it carries a binding for
+/// (`carried`, e.g. `["0.1.0", "0.2.0"]`). Returns the carried version that
+/// loads a plugin built for `plugin`, the newest compatible one, or none: the
+/// host refuses the plugin.
+pub fn api_binding<'a>(plugin: &str, carried: &[&'a str]) -> Option<&'a str> {
+    carried
+        .iter()
+        .rev()
+        .find(|binding| api_compatible(plugin, binding))
+        .copied()
 }
 
 fn parse_version(v: &str) -> Option<(u64, u64, u64)> {
@@ -586,6 +586,16 @@ mod tests {
         assert!(api_compatible("1.1.0", "1.2.0"));
         assert!(!api_compatible("1.3.0", "1.2.0"));
         assert!(!api_compatible("nonsense", "0.1.0"));
+    }
+
+    #[test]
+    fn a_host_speaks_every_version_it_carries() {
+        let carried = ["0.1.0", "0.2.0"];
+        assert_eq!(api_binding("0.1.0", &carried), Some("0.1.0"));
+        assert_eq!(api_binding("0.2.0", &carried), Some("0.2.0"));
+        assert_eq!(api_binding("0.3.0", &carried), None);
+        assert_eq!(api_binding("0.2.1", &carried), None);
+        assert_eq!(api_binding("1.0.0", &carried), None);
     }
 
     #[test]

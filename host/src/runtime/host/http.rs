@@ -1,20 +1,19 @@
-//! The `kagi:plugin` interfaces as the host implements them. Every call that
-//! reaches outside the sandbox asks `capabilities::Grants` first; a denial
-//! stops the plugin (it does not get to probe).
+//! `kagi:plugin/http`: requests through the host. Every request is checked
+//! (service, host, credential, account pages), refused if it spells a secret,
+//! and sent by `net`; every byte of the response is redacted before the plugin
+//! sees it.
 
-use super::bindings::kagi::plugin::{credentials, http, settings, stdin, storage, terminal, types};
-use super::{HostState, Stop, block_on_deadline};
+use super::super::bindings::kagi::plugin::http;
+use super::super::{HostState, Stop, block_on_deadline};
+use super::WResult;
+use super::credentials::kind;
 use crate::auth::Kind;
 use crate::log;
 use crate::net::{self, Incoming, NetError, Outgoing};
-use crate::output::Channel;
 use crate::secrets::{Secrets, StreamRedactor};
-use std::io::{BufRead, Read};
 use std::sync::Arc;
 use std::time::Instant;
 use wasmtime::component::Resource;
-
-type WResult<T> = wasmtime::Result<T>;
 
 /// A response whose body the plugin is pulling. Its head is redacted when it
 /// arrives, its body as it streams.
@@ -53,33 +52,20 @@ impl PendingHandle {
     }
 }
 
-pub struct ProgressHandle {
-    bar: indicatif::ProgressBar,
-}
-
-pub struct LockHandle {
-    _lock: crate::storage::StoreLock,
-}
-
-fn service(s: http::Service) -> net::Service {
-    match s {
-        http::Service::Kagi => net::Service::Kagi,
-        http::Service::News => net::Service::News,
-        http::Service::Translate => net::Service::Translate,
-    }
-}
-
-fn kind(c: types::Credential) -> Kind {
-    match c {
-        types::Credential::Session => Kind::Session,
-        types::Credential::Api => Kind::Api,
-    }
-}
-
-fn wit_credential(k: Kind) -> types::Credential {
-    match k {
-        Kind::Session => types::Credential::Session,
-        Kind::Api => types::Credential::Api,
+/// The timeout rule a request names, or why it names none.
+fn timeout(t: &http::Timeout) -> Result<net::TimeoutClass, String> {
+    let ms = |ms: u64| std::time::Duration::from_millis(ms);
+    match t {
+        http::Timeout::Class(name) => net::TimeoutClass::named(name).ok_or_else(|| {
+            format!(
+                "unknown timeout class `{}`; use search, standard or streaming, or explicit limits",
+                crate::sanitize::escape_for_display(name)
+            )
+        }),
+        http::Timeout::Limits(l) => Ok(net::TimeoutClass::Explicit {
+            total: l.total_ms.map(ms),
+            idle: l.idle_ms.map(ms),
+        }),
     }
 }
 
@@ -87,7 +73,7 @@ impl HostState {
     /// The configured secrets, loaded when first needed. Only a plugin
     /// granted a credential can have a request answered by someone who knows
     /// a secret, so for any other plugin nothing is loaded or scanned.
-    fn secrets(&mut self) -> WResult<Arc<Secrets>> {
+    pub(super) fn secrets(&mut self) -> WResult<Arc<Secrets>> {
         if let Some(secrets) = &self.secrets {
             return Ok(secrets.clone());
         }
@@ -169,6 +155,21 @@ impl HostState {
 }
 
 impl HostState {
+    /// The service a plugin names, or a denial naming it.
+    fn service(&self, name: &str) -> WResult<net::Service> {
+        net::Service::named(name).ok_or_else(|| {
+            Stop::Host(crate::error::Error::PluginDenied {
+                plugin: self.grants.plugin.clone(),
+                reason: format!(
+                    "tried to reach the service `{}`, which kagi does not know (it knows {})",
+                    crate::sanitize::escape_for_display(name),
+                    net::Service::known_names()
+                ),
+            })
+            .into()
+        })
+    }
+
     /// Turns a plugin's request into one the network layer can send, or
     /// stops the plugin if it asks for something it was not granted.
     fn prepare(&mut self, request: http::Request) -> WResult<Result<Outgoing, http::Error>> {
@@ -181,9 +182,13 @@ impl HostState {
             http::Method::Delete => reqwest::Method::DELETE,
             http::Method::Head => reqwest::Method::HEAD,
         };
+        let service = match &request.target {
+            http::Target::Service(name) => Some(self.service(name)?),
+            http::Target::Url(_) => None,
+        };
         let url = match &request.target {
-            http::Target::Service(s) => {
-                let service = service(*s);
+            http::Target::Service(_) => {
+                let service = service.expect("a service target names a service");
                 self.grants.check_service(service).map_err(Stop::Host)?;
                 match net.bases.resolve(service, &request.path, &request.query) {
                     Ok(url) => url,
@@ -211,8 +216,8 @@ impl HostState {
             Some(c) => {
                 let k = kind(c);
                 self.grants.check_credential(k).map_err(Stop::Host)?;
-                if let http::Target::Service(s) = &request.target {
-                    let base = net.bases.get(service(*s));
+                if let Some(service) = service {
+                    let base = net.bases.get(service);
                     self.grants.check_account(&url, base).map_err(Stop::Host)?;
                 }
                 let credentials = self.ctx.credentials().map_err(Stop::Host)?;
@@ -223,10 +228,9 @@ impl HostState {
             }
         };
         self.refuse_secrets(&request, &url)?;
-        let timeout = match request.timeout {
-            http::TimeoutClass::Search => net::TimeoutClass::Search,
-            http::TimeoutClass::Standard => net::TimeoutClass::Standard,
-            http::TimeoutClass::Streaming => net::TimeoutClass::Streaming,
+        let timeout = match timeout(&request.timeout) {
+            Ok(t) => t,
+            Err(m) => return Ok(Err(http::Error::Transport(m))),
         };
         log::debug(&format!(
             "plugin {}: {method} {url}{}",
@@ -299,37 +303,6 @@ impl HostState {
     }
 }
 
-impl types::Host for HostState {}
-
-impl credentials::Host for HostState {
-    fn get(&mut self) -> WResult<credentials::Configured> {
-        let declared_session = self.grants.has_credential(Kind::Session);
-        let declared_api = self.grants.has_credential(Kind::Api);
-        if !declared_session && !declared_api {
-            return Ok(credentials::Configured {
-                session: false,
-                api: false,
-                preferred: types::Credential::Session,
-            });
-        }
-        let creds = self.ctx.credentials().map_err(Stop::Host)?;
-        Ok(credentials::Configured {
-            session: declared_session && creds.session.is_some(),
-            api: declared_api && creds.api.is_some(),
-            preferred: wit_credential(creds.preferred),
-        })
-    }
-}
-
-impl settings::Host for HostState {
-    fn get(&mut self, name: String) -> WResult<Option<String>> {
-        let value =
-            crate::config::plugin_setting(&self.grants.plugin, &name).map_err(Stop::Host)?;
-        let secrets = self.secrets()?;
-        Ok(value.map(|v| secrets.redact_str(&v)))
-    }
-}
-
 impl http::Host for HostState {
     fn send(
         &mut self,
@@ -363,26 +336,49 @@ impl http::Host for HostState {
         Ok(self.table().push(handle)?)
     }
 
-    fn wait_any(&mut self, requests: Vec<Resource<PendingHandle>>) -> WResult<u32> {
-        if requests.is_empty() {
+    fn wait_any(
+        &mut self,
+        requests: Vec<Resource<PendingHandle>>,
+        within_ms: Option<u64>,
+    ) -> WResult<Option<u32>> {
+        if requests.is_empty() && within_ms.is_none() {
             return Err(Stop::Host(crate::error::Error::PluginFailed {
                 plugin: self.grants.plugin.clone(),
-                reason: "called wait-any with no requests".into(),
+                reason: "called wait-any with no requests and no time limit".into(),
                 stderr_tail: String::new(),
             })
             .into());
         }
+        // The plugin's own limit ends the wait; its wall-clock limit still
+        // stops the plugin when it comes first.
+        let until =
+            within_ms.map(|ms| tokio::time::Instant::now() + std::time::Duration::from_millis(ms));
         let done = self.pending_done.clone();
+        let mut expired = false;
         loop {
             let notified = done.notified();
             let mut notified = std::pin::pin!(notified);
             notified.as_mut().enable();
             for (i, r) in requests.iter().enumerate() {
                 if self.table().get(r)?.is_ready() {
-                    return Ok(i as u32);
+                    return Ok(Some(i as u32));
                 }
             }
-            block_on_deadline(&self.ctx, self.deadline, notified)?;
+            if expired {
+                return Ok(None);
+            }
+            let woken = block_on_deadline(&self.ctx, self.deadline, async {
+                match until {
+                    Some(at) => tokio::time::timeout_at(at, notified).await.is_ok(),
+                    None => {
+                        notified.await;
+                        true
+                    }
+                }
+            })?;
+            // One last look before answering none: a request may have
+            // finished just as the time ran out.
+            expired = !woken;
         }
     }
 }
@@ -492,249 +488,5 @@ impl http::HostPending for HostState {
             task.abort();
         }
         Ok(())
-    }
-}
-
-impl terminal::Host for HostState {
-    fn info(&mut self) -> WResult<terminal::TerminalInfo> {
-        let t = self.ctx.terminal;
-        Ok(terminal::TerminalInfo {
-            stdout_is_tty: t.stdout_tty,
-            stderr_is_tty: t.stderr_tty,
-            stdin_is_tty: t.stdin_tty,
-            color: t.color,
-            width: t.width,
-        })
-    }
-
-    fn write(&mut self, to: terminal::Channel, bytes: Vec<u8>) -> WResult<()> {
-        let channel = match to {
-            terminal::Channel::Stdout => Channel::Stdout,
-            terminal::Channel::Stderr => Channel::Stderr,
-        };
-        self.output.write(channel, &bytes).map_err(Stop::from)?;
-        Ok(())
-    }
-
-    fn sleep_ms(&mut self, ms: u64) -> WResult<()> {
-        let duration = std::time::Duration::from_millis(ms);
-        // The timer must be created inside the runtime, hence the async block.
-        block_on_deadline(&self.ctx, self.deadline, async move {
-            tokio::time::sleep(duration).await
-        })?;
-        Ok(())
-    }
-}
-
-/// Progress bars a plugin may hold at once: each one draws on the terminal.
-pub const MAX_PROGRESS_BARS: usize = 8;
-/// The longest progress message shown, in characters.
-pub const MAX_PROGRESS_MESSAGE_CHARS: usize = 200;
-
-/// A progress message as the host draws it: control characters escaped,
-/// length capped.
-fn progress_message(message: &str) -> String {
-    crate::sanitize::escape_and_cap(message, MAX_PROGRESS_MESSAGE_CHARS)
-}
-
-impl terminal::HostProgress for HostState {
-    fn new(&mut self, message: String, total: Option<u64>) -> WResult<Resource<ProgressHandle>> {
-        if self.progress_bars >= MAX_PROGRESS_BARS {
-            return Err(Stop::Host(crate::error::Error::PluginFailed {
-                plugin: self.grants.plugin.clone(),
-                reason: format!(
-                    "opened more than {MAX_PROGRESS_BARS} progress bars at once (finish one before starting another)"
-                ),
-                stderr_tail: self.output.stderr_tail(),
-            })
-            .into());
-        }
-        let bar = if self.ctx.terminal.stderr_tty {
-            let bar = match total {
-                Some(n) => indicatif::ProgressBar::new(n),
-                None => indicatif::ProgressBar::new_spinner(),
-            };
-            bar.enable_steady_tick(std::time::Duration::from_millis(100));
-            bar
-        } else {
-            indicatif::ProgressBar::hidden()
-        };
-        bar.set_message(progress_message(&message));
-        let handle = self.table().push(ProgressHandle { bar })?;
-        self.progress_bars += 1;
-        Ok(handle)
-    }
-
-    fn set_message(&mut self, r: Resource<ProgressHandle>, message: String) -> WResult<()> {
-        self.table()
-            .get(&r)?
-            .bar
-            .set_message(progress_message(&message));
-        Ok(())
-    }
-
-    fn inc(&mut self, r: Resource<ProgressHandle>, delta: u64) -> WResult<()> {
-        self.table().get(&r)?.bar.inc(delta);
-        Ok(())
-    }
-
-    fn finish(&mut self, r: Resource<ProgressHandle>) -> WResult<()> {
-        self.table().get(&r)?.bar.finish_and_clear();
-        Ok(())
-    }
-
-    fn drop(&mut self, r: Resource<ProgressHandle>) -> WResult<()> {
-        self.table().delete(r)?.bar.finish_and_clear();
-        self.progress_bars = self.progress_bars.saturating_sub(1);
-        Ok(())
-    }
-}
-
-impl stdin::Host for HostState {
-    fn read_all(&mut self) -> WResult<Result<Vec<u8>, String>> {
-        self.grants.check_stdin().map_err(Stop::Host)?;
-        let read = self.ctx.rt.spawn_blocking(|| {
-            read_all_bounded(
-                std::io::stdin().lock(),
-                crate::capabilities::MAX_STDIN_BYTES,
-            )
-        });
-        let ctx = Arc::clone(&self.ctx);
-        Ok(block_on_deadline(&ctx, self.deadline, read)?.unwrap_or_else(|e| Err(e.to_string())))
-    }
-
-    fn read_line(&mut self) -> WResult<Result<Option<String>, String>> {
-        self.grants.check_stdin().map_err(Stop::Host)?;
-        let read = self.ctx.rt.spawn_blocking(|| {
-            read_line_bounded(
-                std::io::stdin().lock(),
-                crate::capabilities::MAX_STDIN_LINE_BYTES,
-            )
-        });
-        let ctx = Arc::clone(&self.ctx);
-        Ok(block_on_deadline(&ctx, self.deadline, read)?.unwrap_or_else(|e| Err(e.to_string())))
-    }
-}
-
-const MIB: u64 = 1024 * 1024;
-
-fn size_text(bytes: u64) -> String {
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
-/// All of `input`, unless it is longer than `max` bytes.
-fn read_all_bounded(input: impl Read, max: u64) -> Result<Vec<u8>, String> {
-    let mut bytes = Vec::new();
-    input
-        .take(max.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(|e| format!("cannot read stdin: {e}"))?;
-    if bytes.len() as u64 > max {
-        return Err(format!(
-            "stdin is larger than the {} a plugin may read; pass a smaller input",
-            size_text(max)
-        ));
-    }
-    Ok(bytes)
-}
-
-/// The next line of `input` without its line ending (`None` at the end),
-/// unless it is longer than `max` bytes.
-fn read_line_bounded(input: impl BufRead, max: u64) -> Result<Option<String>, String> {
-    let mut line = Vec::new();
-    // Room for the longest allowed line and its `\r\n`.
-    let read = input
-        .take(max.saturating_add(2))
-        .read_until(b'\n', &mut line)
-        .map_err(|e| format!("cannot read stdin: {e}"))?;
-    if read == 0 {
-        return Ok(None);
-    }
-    for ending in [b'\n', b'\r'] {
-        if line.last() == Some(&ending) {
-            line.pop();
-        }
-    }
-    if line.len() as u64 > max {
-        return Err(format!(
-            "a line of stdin is longer than the {} a plugin may read at once",
-            size_text(max)
-        ));
-    }
-    String::from_utf8(line)
-        .map(Some)
-        .map_err(|_| "a line of stdin is not valid UTF-8".to_string())
-}
-
-impl storage::Host for HostState {
-    fn get(&mut self, key: String) -> WResult<Result<Option<Vec<u8>>, String>> {
-        self.grants.check_storage().map_err(Stop::Host)?;
-        Ok(self.store.get(&key))
-    }
-
-    fn set(&mut self, key: String, value: Vec<u8>) -> WResult<Result<(), String>> {
-        self.grants.check_storage().map_err(Stop::Host)?;
-        Ok(self.store.set(&key, &value))
-    }
-
-    fn append(&mut self, key: String, value: Vec<u8>) -> WResult<Result<(), String>> {
-        self.grants.check_storage().map_err(Stop::Host)?;
-        Ok(self.store.append(&key, &value))
-    }
-
-    fn delete(&mut self, key: String) -> WResult<Result<bool, String>> {
-        self.grants.check_storage().map_err(Stop::Host)?;
-        Ok(self.store.delete(&key))
-    }
-
-    fn keys(&mut self, prefix: String) -> WResult<Result<Vec<String>, String>> {
-        self.grants.check_storage().map_err(Stop::Host)?;
-        Ok(self.store.keys(&prefix))
-    }
-
-    fn acquire_lock(&mut self, name: String) -> WResult<Result<Resource<LockHandle>, String>> {
-        self.grants.check_storage().map_err(Stop::Host)?;
-        match self.store.lock(&name) {
-            Ok(lock) => Ok(Ok(self.table().push(LockHandle { _lock: lock })?)),
-            Err(e) => Ok(Err(e)),
-        }
-    }
-}
-
-impl storage::HostLock for HostState {
-    fn drop(&mut self, r: Resource<LockHandle>) -> WResult<()> {
-        self.table().delete(r)?;
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod stdin_tests {
-    use super::*;
-
-    #[test]
-    fn stdin_is_read_up_to_its_limit() {
-        assert_eq!(read_all_bounded(&b"12345"[..], 5).unwrap(), b"12345");
-        assert_eq!(
-            read_all_bounded(&[0u8; 2 * MIB as usize + 1][..], 2 * MIB).unwrap_err(),
-            "stdin is larger than the 2 MiB a plugin may read; pass a smaller input"
-        );
-    }
-
-    #[test]
-    fn a_line_of_stdin_is_read_up_to_its_limit() {
-        let mut input = &b"12345\r\n1234\n123456\nlast"[..];
-        assert_eq!(read_line_bounded(&mut input, 5).unwrap().unwrap(), "12345");
-        assert_eq!(read_line_bounded(&mut input, 5).unwrap().unwrap(), "1234");
-        assert_eq!(
-            read_line_bounded(&mut input, 5).unwrap_err(),
-            "a line of stdin is longer than the 5 bytes a plugin may read at once"
-        );
-        assert_eq!(read_line_bounded(&mut input, 5).unwrap().unwrap(), "last");
-        assert_eq!(read_line_bounded(&mut input, 5).unwrap(), None);
     }
 }
