@@ -2,13 +2,27 @@
 //! typed and the arguments the manifest declares, taken from clap's matches.
 
 use clap::ArgMatches;
-use kagi_manifest::{ArgKind, CommandSpec};
+use kagi_manifest::{ArgKind, CommandSpec, ValueType};
 
 /// A parsed plugin command: its path and its arguments by manifest name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parsed {
     pub path: Vec<String>,
     pub args: Vec<(String, Vec<String>)>,
+    /// Values of `file` arguments, which the host reads for the plugin.
+    pub files: Vec<Named>,
+    /// Values of destination `url` arguments, granted for this run.
+    pub destinations: Vec<Named>,
+}
+
+/// A value the user gave an argument that the host acts on itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Named {
+    /// The argument's manifest name.
+    pub arg: String,
+    /// How the user wrote it: `--attach` or `<file>`, for messages.
+    pub flag: String,
+    pub value: String,
 }
 
 /// Walks the matched subcommands of a plugin command and collects the
@@ -16,6 +30,7 @@ pub struct Parsed {
 pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
     let mut path = vec![top.name.clone()];
     let mut args = Vec::new();
+    let (mut files, mut destinations) = (Vec::new(), Vec::new());
     let mut spec = top;
     let mut current = matches;
     loop {
@@ -30,6 +45,30 @@ pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
                     if let Some(raw) = current.get_raw(&arg.name) {
                         let values: Vec<String> =
                             raw.map(|v| v.to_string_lossy().into_owned()).collect();
+                        let acted_on = match arg.value_type {
+                            ValueType::File => Some(&mut files),
+                            ValueType::Url if arg.destination => Some(&mut destinations),
+                            _ => None,
+                        };
+                        if let Some(list) = acted_on {
+                            let flag = match arg.long_name() {
+                                Some(long) => format!("--{long}"),
+                                None => format!("<{}>", arg.name),
+                            };
+                            list.extend(values.iter().map(|value| Named {
+                                arg: arg.name.clone(),
+                                flag: flag.clone(),
+                                value: value.clone(),
+                            }));
+                        }
+                        // The plugin sees a file's name, never where it is.
+                        let values = match arg.value_type {
+                            ValueType::File => values
+                                .iter()
+                                .map(|v| file_name(v).unwrap_or_default())
+                                .collect(),
+                            _ => values,
+                        };
                         args.push((arg.name.clone(), values));
                     }
                 }
@@ -47,5 +86,17 @@ pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
             None => break,
         }
     }
-    Parsed { path, args }
+    Parsed {
+        path,
+        args,
+        files,
+        destinations,
+    }
+}
+
+/// A path's last component, the name a plugin sees; none for `..` or `/`.
+pub fn file_name(path: &str) -> Option<String> {
+    std::path::Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
 }

@@ -1,6 +1,7 @@
 //! `kagi`: the host binary. It owns the command line, configuration,
 //! credentials and the network; every feature is a sandboxed plugin.
 
+mod api_versions;
 mod atomic_file;
 mod auth;
 mod capabilities;
@@ -13,6 +14,7 @@ mod io_runtime;
 mod keyring;
 mod log;
 mod manifest_cli;
+mod multipart;
 mod net;
 mod output;
 mod paths;
@@ -136,6 +138,14 @@ impl commands::plugin::Runner for Host {
             .find(|c| c.name == name)
             .expect("the command was matched from this manifest");
         let parsed = invocation::collect(spec, matches);
+        // The command runs with its own capabilities and limits, within the plugin's.
+        let grants = grants.for_command(&entry.manifest, &parsed.path);
+        log::debug(&format!(
+            "plugin {}: command `{}` runs with limits: {}",
+            entry.name(),
+            parsed.path.join(" "),
+            grants.limits
+        ));
         let runtime = runtime::Runtime::new(&paths::cache_dir()?)?;
         let context = self.context_with_storage_in(data_dir)?;
         runtime.run(entry, grants, &parsed, Arc::new(context))?;

@@ -92,6 +92,10 @@ fn arg_from_spec(spec: &ArgSpec) -> Arg {
                     ValueType::Bool => {
                         arg.value_parser(PossibleValuesParser::new(["true", "false"]))
                     }
+                    ValueType::File => arg.value_hint(clap::ValueHint::FilePath),
+                    ValueType::Url => arg
+                        .value_hint(clap::ValueHint::Url)
+                        .value_parser(parse_http_url),
                 };
             }
             arg
@@ -106,4 +110,14 @@ fn arg_from_spec(spec: &ArgSpec) -> Arg {
         }
     }
     arg
+}
+
+/// A `url` argument: an absolute http or https URL with a host. A bad one is
+/// a usage error naming the argument (clap adds which).
+fn parse_http_url(raw: &str) -> Result<String, String> {
+    let url = url::Url::parse(raw).map_err(|e| format!("not a URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+        return Err("only http and https URLs with a host are allowed".into());
+    }
+    Ok(raw.to_string())
 }

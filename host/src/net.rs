@@ -12,6 +12,8 @@ use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
 
+pub mod translate_session;
+
 pub const USER_AGENT: &str = concat!("kagi/", env!("CARGO_PKG_VERSION"));
 const MAX_REDIRECTS: usize = 10;
 /// The largest response body a plugin may receive.
@@ -206,6 +208,10 @@ pub struct Outgoing {
     pub headers: Vec<(String, String)>,
     pub body: Option<Vec<u8>>,
     pub credential: Option<(Kind, Secret)>,
+    /// The run's translate session, for a request with the `translate`
+    /// credential (which also carries the session): minted on first need,
+    /// then sent as a cookie and put into the body, on the origin only.
+    pub translate: Option<Arc<translate_session::TranslateSession>>,
     pub timeout: TimeoutClass,
     pub follow_redirects: bool,
     pub hop_check: HopCheck,
@@ -219,6 +225,9 @@ pub enum NetError {
     TooLarge(String),
     /// A redirect led somewhere the plugin may not go with what it carries.
     Denied(String),
+    /// The service refused the session while the host derived a credential
+    /// from it, or did not hand that credential out (the translate bootstrap).
+    Auth(String),
 }
 
 /// A response whose head has arrived.
@@ -311,26 +320,41 @@ impl Net {
         let deadline = total.map(|t| Instant::now() + t);
         let origin = out.url.origin();
         let credentialed = out.credential.is_some();
+        let mut translate = match (&out.translate, &out.credential) {
+            (Some(cell), Some((Kind::Session, session))) => {
+                Some(cell.get_or_mint(self, session).await?)
+            }
+            _ => None,
+        };
         let mut credential = out.credential;
         let mut method = out.method;
-        let mut body = out.body;
+        // Shared, not copied, on every hop: a body can be tens of MiB.
+        let mut body = out.body.map(bytes::Bytes::from);
         let mut url = out.url;
         let mut referer: Option<Url> = None;
         for _hop in 0..=MAX_REDIRECTS {
             // A credential is only ever sent to the origin it was meant for.
             if url.origin() != origin {
                 credential = None;
+                translate = None;
             }
-            let headers = build_headers(&out.headers, credential.as_ref(), referer.as_ref())
-                .map_err(|e| {
-                    NetError::Transport(format!("request to {url} has a bad header: {e}"))
-                })?;
+            let headers = build_headers(
+                &out.headers,
+                credential.as_ref(),
+                translate.as_ref(),
+                referer.as_ref(),
+            )
+            .map_err(|e| NetError::Transport(format!("request to {url} has a bad header: {e}")))?;
             let mut request = self
                 .client
                 .request(method.clone(), url.clone())
                 .headers(headers);
             if let Some(bytes) = &body {
-                request = request.body(bytes.clone());
+                // The placeholder becomes the value only where the cookie goes.
+                request = request.body(match &translate {
+                    Some(value) => translate_session::substitute(bytes, value).into(),
+                    None => bytes.clone(),
+                });
             }
             let send = request.send();
             let response = match deadline {
@@ -402,10 +426,12 @@ impl Net {
     }
 }
 
-/// The plugin's headers minus anything credential-bearing, plus the credential.
+/// The plugin's headers minus anything credential-bearing, plus the
+/// credential (and the translate session next to the session cookie).
 fn build_headers(
     plugin_headers: &[(String, String)],
     credential: Option<&(Kind, Secret)>,
+    translate: Option<&Secret>,
     referer: Option<&Url>,
 ) -> std::result::Result<HeaderMap, String> {
     let mut headers = HeaderMap::new();
@@ -423,7 +449,12 @@ fn build_headers(
                     value
                         .split(';')
                         .map(str::trim)
-                        .filter(|c| !c.is_empty() && !is_host_cookie(c))
+                        .filter(|c| {
+                            let owned_by_host = is_host_cookie(c)
+                                || (translate.is_some()
+                                    && is_cookie_named(c, translate_session::COOKIE));
+                            !c.is_empty() && !owned_by_host
+                        })
                         .map(str::to_string),
                 );
                 continue;
@@ -438,7 +469,10 @@ fn build_headers(
     }
     match credential {
         Some((Kind::Session, secret)) => {
-            cookies.insert(0, format!("kagi_session={}", secret.expose()))
+            cookies.insert(0, format!("kagi_session={}", secret.expose()));
+            if let Some(t) = translate {
+                cookies.insert(1, format!("{}={}", translate_session::COOKIE, t.expose()));
+            }
         }
         Some((Kind::Api, secret)) => {
             let mut value = HeaderValue::from_str(&format!("Bot {}", secret.expose()))
@@ -471,8 +505,13 @@ fn is_downgrade(credentialed: bool, from: &Url, to: &Url) -> bool {
 /// Cookies only the host sets: the session, whatever spacing or case a
 /// plugin tries.
 fn is_host_cookie(cookie: &str) -> bool {
-    let name = cookie.split_once('=').map_or(cookie, |(name, _)| name);
-    name.trim().eq_ignore_ascii_case("kagi_session")
+    is_cookie_named(cookie, "kagi_session")
+}
+
+/// Whether `cookie` (`name=value`) is called `name`, whatever its spacing or case.
+fn is_cookie_named(cookie: &str, name: &str) -> bool {
+    let own = cookie.split_once('=').map_or(cookie, |(own, _)| own);
+    own.trim().eq_ignore_ascii_case(name)
 }
 
 /// A resolver that keeps plugins off the machine's own network: a host name
@@ -635,6 +674,7 @@ mod tests {
             ],
             Some(&(Kind::Session, Secret::new("real"))),
             None,
+            None,
         )
         .unwrap();
         assert!(headers.get("authorization").is_none());
@@ -643,6 +683,24 @@ mod tests {
             "kagi_session=real; translate_session=t"
         );
         assert_eq!(headers.get("accept").unwrap(), "application/json");
+    }
+
+    #[test]
+    fn the_translate_session_follows_the_session_and_replaces_a_plugins_own() {
+        let headers = build_headers(
+            &[(
+                "Cookie".into(),
+                "Translate_Session =forged; theme=dark".into(),
+            )],
+            Some(&(Kind::Session, Secret::new("real"))),
+            Some(&Secret::new("minted")),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            headers.get("cookie").unwrap(),
+            "kagi_session=real; translate_session=minted; theme=dark"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::Error;
 use crate::bindings::exports::kagi::plugin::command::Invocation as WitInvocation;
+use crate::files::NamedFile;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
@@ -10,6 +11,7 @@ use std::str::FromStr;
 pub struct Invocation {
     command: Vec<String>,
     args: BTreeMap<String, Vec<String>>,
+    files: Vec<NamedFile>,
 }
 
 impl Invocation {
@@ -17,6 +19,12 @@ impl Invocation {
         Invocation {
             command: inv.command,
             args: inv.args.into_iter().map(|a| (a.name, a.values)).collect(),
+            files: inv
+                .files
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| NamedFile::from_wit(i, f))
+                .collect(),
         }
     }
 
@@ -28,7 +36,19 @@ impl Invocation {
                 .iter()
                 .map(|(n, v)| (n.to_string(), v.iter().map(|s| s.to_string()).collect()))
                 .collect(),
+            files: Vec::new(),
         }
+    }
+
+    /// Adds a file the user named, for unit tests (see [`NamedFile::for_test`]).
+    pub fn with_file(mut self, file: NamedFile) -> Self {
+        self.files.push(file);
+        self
+    }
+
+    /// The files the user named with the `file` argument `name`, in order.
+    pub fn files(&self, name: &str) -> Vec<&NamedFile> {
+        self.files.iter().filter(|f| f.arg == name).collect()
     }
 
     /// The command path, e.g. `["assistant", "thread", "list"]`.

@@ -11,6 +11,12 @@ use serde::de::DeserializeOwned;
 
 pub use wit::Method;
 
+/// The value to put in a JSON body where the translate session belongs, in a
+/// request with [`Credential::Translate`]: the host replaces this JSON string
+/// with the session it minted (the plugin never sees the value), e.g.
+/// `json!({"text": "Bonjour", "session_token": TRANSLATE_SESSION_PLACEHOLDER})`.
+pub const TRANSLATE_SESSION_PLACEHOLDER: &str = "{{kagi:translate_session}}";
+
 /// A Kagi service, named by the host's table of services; the host resolves
 /// its base URL (e.g. KAGI_NEWS_BASE_URL or the default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -135,7 +141,15 @@ impl Request {
     }
 
     pub fn body(mut self, bytes: Vec<u8>) -> Self {
-        self.inner.body = Some(bytes);
+        self.inner.body = Some(wit::Body::Bytes(bytes));
+        self
+    }
+
+    /// A multipart/form-data body; the host builds it and sets its
+    /// Content-Type (with the boundary it picks).
+    pub fn multipart(mut self, parts: Vec<crate::multipart::Part>) -> Self {
+        let parts = parts.into_iter().map(|p| p.inner).collect();
+        self.inner.body = Some(wit::Body::Multipart(parts));
         self
     }
 
@@ -346,13 +360,14 @@ fn transport_error(e: wit::Error) -> Error {
         | wit::Error::Connect(m)
         | wit::Error::Transport(m)
         | wit::Error::TooLarge(m) => Error::network(m),
+        wit::Error::Auth(m) => Error::auth(m),
     }
 }
 
 /// The standard message for a credential that is not configured.
 pub fn missing_credential(credential: Credential) -> Error {
     match credential {
-        Credential::Session => Error::config(
+        Credential::Session | Credential::Translate => Error::config(
             "this command requires KAGI_SESSION_TOKEN (env or .kagi.toml [auth] session_token); run `kagi auth` to set it up",
         ),
         Credential::Api => Error::config(

@@ -28,7 +28,9 @@
 pub mod args;
 pub mod credentials;
 pub mod error;
+pub mod files;
 pub mod http;
+pub mod multipart;
 pub mod out;
 pub mod render;
 pub mod settings;
@@ -51,6 +53,10 @@ pub mod bindings {
     });
 }
 
+/// A credential the host attaches: `Session`, `Api`, or `Translate` (the
+/// session plus the translate service's session, which the host mints and
+/// also puts into the body in place of
+/// [`http::TRANSLATE_SESSION_PLACEHOLDER`]; for the `translate` service).
 pub use bindings::kagi::plugin::types::Credential;
 
 /// What a plugin implements: run one command invocation.

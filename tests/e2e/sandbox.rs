@@ -244,3 +244,21 @@ fn a_failing_stdout_is_one_clear_error() {
         "error: cannot write to stdout: No space left on device (os error 28)\n"
     );
 }
+
+#[test]
+fn an_interface_that_was_not_granted_is_not_linked_only_denied() {
+    // Without service:kagi the plugin holds no network capability at all, so
+    // its http import is linked to stand-ins that deny, not to the host's
+    // implementation (whose own check would name the service instead).
+    let env = secret_env();
+    let run = env.run_plugin_test(
+        "probe",
+        &["--grant", "credential:api"],
+        &["probe", "api", "/api/v0/search?q=x"],
+    );
+    run.fails_with(
+        4,
+        "plugin denied: plugin `probe` used the network (service:kagi), which it was not granted: you did not grant it (pass `--grant service:kagi` to `kagi plugin test`)",
+    );
+    assert!(env.mock.requests().is_empty());
+}

@@ -5,6 +5,8 @@
 //! Every host function that touches the outside world asks this module first.
 
 mod account;
+mod command;
+mod destinations;
 mod policy;
 
 pub use account::is_account_page;
@@ -21,10 +23,8 @@ use std::time::Duration;
 use url::Url;
 
 /// Default limits for one command.
-pub const DEFAULT_MEMORY_MB: u64 = 256;
+pub use kagi_manifest::{DEFAULT_CPU_GIGA, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS};
 pub const MAX_MEMORY_MB: u64 = 2048;
-pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
-pub const DEFAULT_CPU_GIGA: u64 = 50;
 /// stdout plus stderr a plugin may write in one run.
 pub const MAX_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
 /// Core wasm instances, linear memories and tables one plugin may create. A
@@ -105,11 +105,11 @@ pub fn check_api(manifest: &Manifest) -> Result<()> {
         plugin: manifest.name.clone(),
         reason,
     };
-    if crate::runtime::api_binding(&manifest.api).is_none() {
+    if crate::api_versions::api_binding(&manifest.api).is_none() {
         return Err(denied(format!(
             "was built for plugin API {} but this kagi speaks {}; rebuild it against a matching kagi-plugin-sdk",
             manifest.api,
-            crate::runtime::API_VERSIONS.join(" and ")
+            crate::api_versions::API_VERSIONS.join(" and ")
         )));
     }
     if let Some(unknown) = manifest
@@ -273,7 +273,20 @@ fn kind(c: Credential) -> Kind {
 
 /// Everything a manifest asks for.
 pub fn requested(manifest: &Manifest) -> BTreeSet<Capability> {
-    let caps = &manifest.capabilities;
+    let mut set = declared(&manifest.capabilities);
+    let l = &manifest.limits;
+    if l.memory_mb.is_some_and(|m| m > DEFAULT_MEMORY_MB)
+        || l.timeout_secs
+            .is_some_and(|t| t == 0 || t > DEFAULT_TIMEOUT_SECS)
+        || l.cpu_gigainstructions.is_some_and(|c| c > DEFAULT_CPU_GIGA)
+    {
+        set.insert(Capability::Limits);
+    }
+    set
+}
+
+/// The capabilities a `[capabilities]` table (a plugin's or a command's) declares.
+fn declared(caps: &kagi_manifest::Capabilities) -> BTreeSet<Capability> {
     let mut set = BTreeSet::new();
     set.extend(
         caps.services
@@ -300,14 +313,6 @@ pub fn requested(manifest: &Manifest) -> BTreeSet<Capability> {
     if caps.stdin {
         set.insert(Capability::Stdin);
     }
-    let l = &manifest.limits;
-    if l.memory_mb.is_some_and(|m| m > DEFAULT_MEMORY_MB)
-        || l.timeout_secs
-            .is_some_and(|t| t == 0 || t > DEFAULT_TIMEOUT_SECS)
-        || l.cpu_gigainstructions.is_some_and(|c| c > DEFAULT_CPU_GIGA)
-    {
-        set.insert(Capability::Limits);
-    }
     set
 }
 
@@ -316,6 +321,8 @@ pub fn requested(manifest: &Manifest) -> BTreeSet<Capability> {
 pub enum Withheld {
     NotGranted,
     Policy,
+    /// The plugin declares it, but the command being run (this path) does not.
+    NotDeclaredByCommand(String),
 }
 
 /// What one plugin is granted for this run.
@@ -329,6 +336,14 @@ pub struct Grants {
     pub limits: Limits,
     /// A `kagi plugin test` run: grants come from its flags, not `plugin grant`.
     test_run: bool,
+    /// The settings it declares, the only ones the host answers; none for a
+    /// plugin built for API 0.1, which could not declare them.
+    pub settings: Option<Vec<kagi_manifest::SettingSpec>>,
+    /// The policy's maximum limits, for [`Grants::for_command`].
+    ceilings: command::Ceilings,
+    /// Origins the user named as destinations for this run (see `destinations`).
+    destinations: Vec<url::Origin>,
+    destination_rule: destinations::DestinationRule,
 }
 
 impl Grants {
@@ -351,47 +366,22 @@ impl Grants {
                 allowed.insert(cap);
             }
         }
-        let extra = allowed.contains(&Capability::Limits);
-        let l = &manifest.limits;
-        let memory_mb = if extra {
-            l.memory_mb.unwrap_or(DEFAULT_MEMORY_MB)
-        } else {
-            l.memory_mb
-                .unwrap_or(DEFAULT_MEMORY_MB)
-                .min(DEFAULT_MEMORY_MB)
-        }
-        .clamp(16, MAX_MEMORY_MB)
-        .min(policy.max_memory_mb.unwrap_or(u64::MAX));
-        let asked_timeout = l.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS);
-        let timeout_secs = match asked_timeout {
-            0 if extra => policy.max_timeout_secs,
-            0 => Some(DEFAULT_TIMEOUT_SECS.min(policy.max_timeout_secs.unwrap_or(u64::MAX))),
-            n => {
-                let n = if extra {
-                    n
-                } else {
-                    n.min(DEFAULT_TIMEOUT_SECS)
-                };
-                Some(n.min(policy.max_timeout_secs.unwrap_or(u64::MAX)))
-            }
-        };
-        let cpu = l.cpu_gigainstructions.unwrap_or(DEFAULT_CPU_GIGA);
-        let cpu = if extra {
-            cpu
-        } else {
-            cpu.min(DEFAULT_CPU_GIGA)
-        }
-        .min(policy.max_cpu_gigainstructions.unwrap_or(u64::MAX));
+        let ceilings = command::Ceilings::of(policy);
+        let limits = command::limits_for(
+            &manifest.limits,
+            allowed.contains(&Capability::Limits),
+            &ceilings,
+        );
         Grants {
             plugin: manifest.name.clone(),
             allowed,
             withheld,
             test_run: false,
-            limits: Limits {
-                memory_bytes: memory_mb.saturating_mul(1024 * 1024),
-                timeout: timeout_secs.map(Duration::from_secs),
-                fuel: cpu.saturating_mul(1_000_000_000),
-            },
+            destinations: Vec::new(),
+            destination_rule: destinations::DestinationRule::of(policy),
+            settings: (!manifest.predates_0_2()).then(|| manifest.settings.clone()),
+            ceilings,
+            limits,
         }
     }
 
@@ -413,6 +403,9 @@ impl Grants {
         let why = match self.withheld.get(&cap) {
             None => "its manifest does not declare it".to_string(),
             Some(Withheld::Policy) => "the administrator's policy forbids it".to_string(),
+            Some(Withheld::NotDeclaredByCommand(command)) => {
+                format!("the command `{command}` does not declare it")
+            }
             Some(Withheld::NotGranted) if self.test_run => {
                 format!("you did not grant it (pass `--grant {cap}` to `kagi plugin test`)")
             }
@@ -492,9 +485,11 @@ impl Grants {
     }
 
     fn host_granted(&self, url: &Url) -> bool {
-        self.allowed
-            .iter()
-            .any(|c| matches!(c, Capability::Host(g) if g.covers(url)))
+        self.is_destination(url)
+            || self
+                .allowed
+                .iter()
+                .any(|c| matches!(c, Capability::Host(g) if g.covers(url)))
     }
 
     /// A request that carries a credential to `url` on a service based at
@@ -514,6 +509,23 @@ impl Grants {
                 url.path()
             ),
         )
+    }
+
+    /// Any use of the network: a plugin needs a service or a host for it.
+    pub fn check_network(&self) -> Result<()> {
+        let reaches = |c: &Capability| matches!(c, Capability::Service(_) | Capability::Host(_));
+        // A destination the user named for this run counts as a host.
+        if self.allowed.iter().any(reaches) || !self.destinations.is_empty() {
+            return Ok(());
+        }
+        // Name the first declared one that was withheld, so the reason is right.
+        match self.withheld.keys().find(|c| reaches(c)) {
+            Some(cap) => self.check(cap.clone(), "used the network"),
+            None => Err(Error::PluginDenied {
+                plugin: self.plugin.clone(),
+                reason: "used the network, which it was not granted: its manifest declares no service or host".into(),
+            }),
+        }
     }
 
     pub fn check_storage(&self) -> Result<()> {

@@ -30,6 +30,10 @@ pub struct Policy {
     /// `true` forbids the account pages to every plugin.
     #[serde(default)]
     pub forbid_account: bool,
+    /// `true` refuses destinations the user names on the command line
+    /// (`notify --webhook-url URL`); `allowed-hosts` applies to them too.
+    #[serde(default)]
+    pub forbid_destinations: bool,
     /// The files it was read from, the system-wide one first.
     #[serde(skip)]
     pub sources: Vec<PathBuf>,
@@ -114,6 +118,7 @@ impl Policy {
                 other.max_cpu_gigainstructions,
             ),
             forbid_account: self.forbid_account || other.forbid_account,
+            forbid_destinations: self.forbid_destinations || other.forbid_destinations,
             sources: self.sources.into_iter().chain(other.sources).collect(),
         }
     }
@@ -167,6 +172,9 @@ impl Policy {
         }
         if self.forbid_account {
             lines.push("plugins may not use account pages".to_string());
+        }
+        if self.forbid_destinations {
+            lines.push("plugins may not reach destinations named on the command line".to_string());
         }
         lines
     }
@@ -242,6 +250,23 @@ mod tests {
             p.summary()
                 .contains(&"plugins may not use account pages".to_string())
         );
+    }
+
+    #[test]
+    fn either_policy_can_forbid_destinations_and_the_summary_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let system = write(dir.path(), "system.toml", "forbid-destinations = true\n");
+        let lifting = write(dir.path(), "extra.toml", "forbid-destinations = false\n");
+        for (a, b) in [(&system, &lifting), (&lifting, &system)] {
+            let p = Policy::load_from(a, Some(b)).unwrap();
+            assert!(p.forbid_destinations, "true wins");
+            assert_eq!(
+                p.summary(),
+                vec!["plugins may not reach destinations named on the command line".to_string()]
+            );
+        }
+        let open = Policy::load_from(&lifting, None).unwrap();
+        assert!(!open.forbid_destinations && open.summary().is_empty());
     }
 
     #[test]

@@ -14,16 +14,17 @@
 mod cache;
 mod host;
 mod limits;
+mod linking;
+mod named_files;
 mod outcome;
 mod v0_1;
-mod versions;
 mod wasi;
 
 pub use cache::Outcome;
 
 use limits::{Limiter, deadline_after, refill_fuel_after_sleep};
 use outcome::{command_error, print_result, time_limit, trap_error};
-pub use versions::{API_VERSIONS, api_binding};
+use crate::api_versions::api_binding;
 
 use crate::capabilities::{self, Grants};
 use crate::error::{Error, Result};
@@ -97,19 +98,18 @@ impl Api {
         }
     }
 
-    /// Adds this version's interfaces (and the allowed WASI) to `linker`.
-    fn link(self, linker: &mut Linker<HostState>) -> wasmtime::Result<()> {
-        use wasmtime::component::HasSelf;
+    /// Adds the allowed WASI and this version's interfaces to `linker`: the
+    /// granted ones, and stand-ins that deny for the others the component imports.
+    fn link(
+        self,
+        linker: &mut Linker<HostState>,
+        engine: &Engine,
+        component: &wasmtime::component::Component,
+        grants: &Grants,
+    ) -> wasmtime::Result<()> {
         wasi::add_to_linker(linker)?;
-        match self {
-            Api::V0_1 => bindings_v0_1::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(
-                linker,
-                |s| s,
-            )?,
-            Api::Newest => {
-                bindings::Plugin::add_to_linker::<HostState, HasSelf<HostState>>(linker, |s| s)?
-            }
-        }
+        linking::link_granted(linker, self == Api::Newest, grants)?;
+        linking::link_denied(linker, engine, component, grants)?;
         refill_fuel_after_sleep(linker, self.version())
     }
 
@@ -244,8 +244,12 @@ pub struct HostState {
     pub(crate) pending_done: Arc<tokio::sync::Notify>,
     /// Progress bars the plugin holds (bounded by `host::terminal::MAX_PROGRESS_BARS`).
     pub(crate) progress_bars: usize,
+    /// The files the user named, read before the plugin ran.
+    pub(crate) files: Arc<[named_files::NamedFile]>,
     /// The configured secrets, once a host call needed them.
     pub(crate) secrets: Option<Arc<crate::secrets::Secrets>>,
+    /// The translate session, minted on the run's first request that asks for it.
+    pub(crate) translate_session: Arc<crate::net::translate_session::TranslateSession>,
     /// Time spent redacting response bodies, for the timing log.
     pub(crate) redaction: Duration,
     /// One permit per HTTP request in flight (see `MAX_IN_FLIGHT_REQUESTS`).
@@ -304,12 +308,17 @@ impl Runtime {
     pub fn run(
         &self,
         entry: &PluginEntry,
-        grants: Grants,
+        mut grants: Grants,
         parsed: &Parsed,
         ctx: Arc<HostContext>,
     ) -> Result<()> {
         let name = entry.name().to_string();
         capabilities::check_api(&entry.manifest)?;
+        // What the user named on the command line, before any plugin code runs.
+        for d in &parsed.destinations {
+            grants.grant_destination(&d.flag, &d.value)?;
+        }
+        let files: Arc<[named_files::NamedFile]> = named_files::read_all(&parsed.files)?.into();
         let started = Instant::now();
         let (component, _) = self.load(entry)?;
         let loaded = started.elapsed();
@@ -323,7 +332,8 @@ impl Runtime {
         let api = Api::for_manifest(&entry.manifest);
         log::debug(&format!("plugin {name}: plugin API {}", api.version()));
         let mut linker: Linker<HostState> = Linker::new(&self.engine);
-        api.link(&mut linker).map_err(|e| Error::PluginFailed {
+        api.link(&mut linker, &self.engine, &component, &grants)
+            .map_err(|e| Error::PluginFailed {
             plugin: name.clone(),
             reason: format!("could not be linked: {e}"),
             stderr_tail: String::new(),
@@ -346,6 +356,8 @@ impl Runtime {
             pending_done: Arc::new(tokio::sync::Notify::new()),
             progress_bars: 0,
             secrets: None,
+            files: files.clone(),
+            translate_session: Arc::default(),
             redaction: Duration::ZERO,
             http_slots: Arc::new(tokio::sync::Semaphore::new(
                 capabilities::MAX_IN_FLIGHT_REQUESTS,
@@ -364,6 +376,15 @@ impl Runtime {
                 .map(|(n, v)| command_api::Arg {
                     name: n.clone(),
                     values: v.clone(),
+                })
+                .collect(),
+            files: files
+                .iter()
+                .map(|f| command_api::NamedFile {
+                    arg: f.arg.clone(),
+                    name: f.name.clone(),
+                    content_type: f.content_type.clone(),
+                    size: f.data.len() as u64,
                 })
                 .collect(),
         };

@@ -25,6 +25,8 @@ fn old_credential(c: new::types::Credential) -> types::Credential {
     match c {
         new::types::Credential::Session => types::Credential::Session,
         new::types::Credential::Api => types::Credential::Api,
+        // 0.1 plugins cannot ask for it; it stands on the session anyway.
+        new::types::Credential::Translate => types::Credential::Session,
     }
 }
 
@@ -59,7 +61,8 @@ fn request(r: http::Request) -> new::http::Request {
         path: r.path,
         query: r.query,
         headers: r.headers,
-        body: r.body,
+        // 0.1 bodies are raw bytes; multipart came with 0.2.
+        body: r.body.map(new::http::Body::Bytes),
         credential: r.credential.map(credential),
         timeout: new::http::Timeout::Class(class.to_string()),
         follow_redirects: r.follow_redirects,
@@ -73,6 +76,8 @@ fn http_error(e: new::http::Error) -> http::Error {
         new::http::Error::Connect(m) => http::Error::Connect(m),
         new::http::Error::Transport(m) => http::Error::Transport(m),
         new::http::Error::TooLarge(m) => http::Error::TooLarge(m),
+        // Only the translate credential, which 0.1 plugins cannot ask for, fails so.
+        new::http::Error::Auth(m) => http::Error::Transport(m),
     }
 }
 

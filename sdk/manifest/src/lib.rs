@@ -46,6 +46,46 @@ pub struct Manifest {
     pub limits: Limits,
     #[serde(default)]
     pub commands: Vec<CommandSpec>,
+    /// Settings the user may give the plugin (`[plugins.NAME]` in the config
+    /// file, or an environment variable): the only ones the host answers.
+    #[serde(default)]
+    pub settings: Vec<SettingSpec>,
+}
+
+/// One `[[settings]]` entry.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct SettingSpec {
+    /// The key under `[plugins.NAME]` and the name the plugin asks for.
+    pub name: String,
+    /// An environment variable that overrides the config file: `KAGI_…`,
+    /// never one of kagi's own (see [`is_reserved_env`]).
+    #[serde(default)]
+    pub env: Option<String>,
+    #[serde(rename = "type")]
+    pub value_type: SettingType,
+    #[serde(default)]
+    pub help: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SettingType {
+    /// Handed to the plugin as `true` or `false`.
+    Bool,
+    /// A whole number, handed over in decimal.
+    Int,
+    String,
+}
+
+impl SettingType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SettingType::Bool => "bool",
+            SettingType::Int => "int",
+            SettingType::String => "string",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -107,6 +147,82 @@ pub struct Limits {
     pub cpu_gigainstructions: Option<u64>,
 }
 
+/// The host's limits for a command that asks for nothing else; asking for
+/// more needs the `limits` capability.
+pub const DEFAULT_MEMORY_MB: u64 = 256;
+pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
+pub const DEFAULT_CPU_GIGA: u64 = 50;
+
+impl Limits {
+    /// These limits, with the host's defaults where none is declared.
+    fn or_defaults(&self) -> Limits {
+        Limits {
+            memory_mb: Some(self.memory_mb.unwrap_or(DEFAULT_MEMORY_MB)),
+            timeout_secs: Some(self.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
+            cpu_gigainstructions: Some(self.cpu_gigainstructions.unwrap_or(DEFAULT_CPU_GIGA)),
+        }
+    }
+
+    /// What a command declaring `own` gets inside these limits: its own
+    /// values, else these. No wall-clock limit (`0`) is an allowance, not
+    /// inherited: a command gets it only by asking itself, unless
+    /// `keep_unlimited` (0.1 manifests, which had no per-command limits).
+    fn inherited_by(&self, own: Option<&Limits>, keep_unlimited: bool) -> Limits {
+        let own = own.cloned().unwrap_or_default();
+        let timeout = match self.timeout_secs {
+            Some(0) if !keep_unlimited => None,
+            t => t,
+        };
+        Limits {
+            memory_mb: own.memory_mb.or(self.memory_mb),
+            timeout_secs: own.timeout_secs.or(timeout),
+            cpu_gigainstructions: own.cpu_gigainstructions.or(self.cpu_gigainstructions),
+        }
+    }
+
+    /// Each of `own`'s values, else this one's.
+    fn overlaid_with(&self, own: &Limits) -> Limits {
+        Limits {
+            memory_mb: own.memory_mb.or(self.memory_mb),
+            timeout_secs: own.timeout_secs.or(self.timeout_secs),
+            cpu_gigainstructions: own.cpu_gigainstructions.or(self.cpu_gigainstructions),
+        }
+    }
+}
+
+impl Capabilities {
+    /// Each capability by the name users grant it with: `service:kagi`,
+    /// `host:example.com`, `host:http://example.com`, `credential:api`,
+    /// `account`, `storage`, `stdin`.
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .services
+            .iter()
+            .map(|s| format!("service:{s}"))
+            .collect();
+        names.extend(
+            self.hosts
+                .iter()
+                .map(|h| format!("host:{}", h.strip_prefix("https://").unwrap_or(h))),
+        );
+        names.extend(
+            self.credentials
+                .iter()
+                .map(|c| format!("credential:{}", c.as_str())),
+        );
+        for (declared, name) in [
+            (self.account, "account"),
+            (self.storage, "storage"),
+            (self.stdin, "stdin"),
+        ] {
+            if declared {
+                names.push(name.to_string());
+            }
+        }
+        names
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct CommandSpec {
@@ -130,6 +246,31 @@ pub struct CommandSpec {
     /// Shows help (exit 2) when run with no arguments.
     #[serde(default)]
     pub arg_required_else_help: bool,
+    /// What this command may do, a subset of what its plugin (or the command
+    /// it belongs to) declares; none: the same as that.
+    #[serde(default)]
+    pub capabilities: Option<Capabilities>,
+    /// Limits narrower than its plugin's (or its parent command's).
+    #[serde(default)]
+    pub limits: Option<Limits>,
+    /// It reads standard input (needs the `stdin` capability).
+    #[serde(default)]
+    pub reads_stdin: bool,
+    /// It asks the user questions on the terminal.
+    #[serde(default)]
+    pub interactive: bool,
+    /// It runs until stopped (e.g. `watch`); only such a command may ask for
+    /// no wall-clock limit.
+    #[serde(default)]
+    pub long_running: bool,
+    /// It deletes or overwrites something of the user's: an MCP client asks
+    /// before calling it.
+    #[serde(default)]
+    pub destructive: bool,
+    /// Exposed as an MCP tool; default: unless interactive, long-running or
+    /// a group that needs a subcommand. See [`CommandSpec::is_tool`].
+    #[serde(default)]
+    pub tool: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -153,6 +294,11 @@ pub enum ValueType {
     Int,
     /// `true` or `false`.
     Bool,
+    /// A path to a file the host reads before the plugin runs (bounded in
+    /// size); the plugin gets its name, type and content, never the path.
+    File,
+    /// An absolute http or https URL (checked by the host's parser).
+    Url,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -189,6 +335,11 @@ pub struct ArgSpec {
     pub requires: Vec<String>,
     #[serde(default)]
     pub hide: bool,
+    /// A `url` argument naming where the command sends its result (a
+    /// webhook, say): the host lets the plugin reach exactly that scheme,
+    /// host and port for this run, never with a credential.
+    #[serde(default)]
+    pub destination: bool,
 }
 
 impl ArgSpec {
@@ -263,8 +414,90 @@ impl Manifest {
                 )));
             }
             command.validate(&command.name)?;
+            command.validate_narrowing(&command.name, &self.scope())?;
+        }
+        self.validate_settings()
+    }
+
+    /// What a top-level command narrows: the plugin's capabilities and limits.
+    fn scope(&self) -> Scope<'_> {
+        Scope {
+            owner: "its plugin".to_string(),
+            capabilities: &self.capabilities,
+            ceiling: self.limits.or_defaults(),
+            inherited: self.limits.clone(),
+            keep_unlimited: self.predates_0_2(),
+        }
+    }
+
+    fn validate_settings(&self) -> Result<(), ManifestError> {
+        let mut names = HashSet::new();
+        let mut vars = HashSet::new();
+        for setting in &self.settings {
+            check_setting_name(&setting.name)?;
+            if !names.insert(setting.name.as_str()) {
+                return Err(ManifestError(format!(
+                    "setting `{}` is declared twice",
+                    setting.name
+                )));
+            }
+            if let Some(var) = &setting.env {
+                check_setting_env(&setting.name, var)?;
+                if !vars.insert(var.as_str()) {
+                    return Err(ManifestError(format!(
+                        "the environment variable `{var}` is declared for two settings"
+                    )));
+                }
+            }
         }
         Ok(())
+    }
+
+    /// Built for API 0.1, whose manifests had no per-command capabilities,
+    /// limits or `[[settings]]`: the host keeps treating it as 0.1 did.
+    pub fn predates_0_2(&self) -> bool {
+        parse_version(&self.api).is_some_and(|v| v.0 == 0 && v.1 < 2)
+    }
+
+    /// A declared setting, by name.
+    pub fn setting(&self, name: &str) -> Option<&SettingSpec> {
+        self.settings.iter().find(|s| s.name == name)
+    }
+
+    /// The commands along `path`, outermost first.
+    pub fn command_chain(&self, path: &[String]) -> Option<Vec<&CommandSpec>> {
+        let (first, rest) = path.split_first()?;
+        let mut command = self.commands.iter().find(|c| &c.name == first)?;
+        let mut chain = vec![command];
+        for name in rest {
+            command = command.subcommands.iter().find(|c| &c.name == name)?;
+            chain.push(command);
+        }
+        Some(chain)
+    }
+
+    /// What command `path` may do: the capabilities declared nearest to it
+    /// (itself, a command it belongs to, or the plugin).
+    pub fn command_capabilities(&self, path: &[String]) -> Option<&Capabilities> {
+        let chain = self.command_chain(path)?;
+        Some(
+            chain
+                .iter()
+                .rev()
+                .find_map(|c| c.capabilities.as_ref())
+                .unwrap_or(&self.capabilities),
+        )
+    }
+
+    /// The limits command `path` asks for: its own, else those of the command
+    /// it belongs to, else the plugin's; `timeout-secs = 0` only where the
+    /// command itself asks for it (or in a 0.1 manifest).
+    pub fn command_limits(&self, path: &[String]) -> Option<Limits> {
+        let scope = self.scope();
+        let chain = self.command_chain(path)?;
+        Some(chain.iter().fold(scope.inherited, |limits, command| {
+            limits.inherited_by(command.limits.as_ref(), scope.keep_unlimited)
+        }))
     }
 
     /// Refuses terminal controls in every string of the manifest, whatever the
@@ -292,7 +525,118 @@ impl Manifest {
     }
 }
 
+/// What a command narrows: the capabilities and limits of its plugin or of
+/// the command it belongs to.
+struct Scope<'a> {
+    /// `its plugin` or `the command \`search history\``, for errors.
+    owner: String,
+    capabilities: &'a Capabilities,
+    /// The most each limit may be; a timeout of 0 allows no wall-clock limit.
+    ceiling: Limits,
+    /// What a command declaring no limits gets.
+    inherited: Limits,
+    keep_unlimited: bool,
+}
+
 impl CommandSpec {
+    /// Exposed as an MCP tool: as declared, else unless it is interactive,
+    /// long-running or only a group of subcommands.
+    pub fn is_tool(&self) -> bool {
+        self.tool
+            .unwrap_or(!self.interactive && !self.long_running && !self.subcommand_required)
+    }
+
+    /// Its capabilities and limits stay within `within`'s, and its tool
+    /// metadata is coherent; then the same for its subcommands.
+    fn validate_narrowing(&self, path: &str, within: &Scope) -> Result<(), ManifestError> {
+        let refuse = |why: String| Err(ManifestError(format!("command `{path}` {why}")));
+        let capabilities = match &self.capabilities {
+            Some(own) => {
+                let allowed = within.capabilities.names();
+                if let Some(extra) = own.names().into_iter().find(|n| !allowed.contains(n)) {
+                    return refuse(format!(
+                        "asks for the capability `{extra}`, which {} does not declare; a command's capabilities can only narrow",
+                        within.owner
+                    ));
+                }
+                own
+            }
+            None => within.capabilities,
+        };
+        if let Some(own) = &self.limits {
+            let most = &within.ceiling;
+            for (field, asked, most) in [
+                ("memory-mb", own.memory_mb, most.memory_mb),
+                (
+                    "cpu-gigainstructions",
+                    own.cpu_gigainstructions,
+                    most.cpu_gigainstructions,
+                ),
+                ("timeout-secs", own.timeout_secs, most.timeout_secs),
+            ] {
+                let unlimited_allowed = field == "timeout-secs" && most == Some(0);
+                match (asked, most) {
+                    (Some(0), _) if field == "timeout-secs" && !unlimited_allowed => {
+                        return refuse(format!(
+                            "asks for no wall-clock limit (`timeout-secs = 0`), which {} does not allow (its limits need `timeout-secs = 0` too)",
+                            within.owner
+                        ));
+                    }
+                    (Some(asked), Some(most)) if !unlimited_allowed && asked > most => {
+                        return refuse(format!(
+                            "asks for `{field} = {asked}`, more than the {most} of {}; a command's limits can only narrow",
+                            within.owner
+                        ));
+                    }
+                    _ => {}
+                }
+            }
+            if own.timeout_secs == Some(0) && !self.long_running {
+                return refuse(
+                    "asks for no wall-clock limit (`timeout-secs = 0`) but is not `long-running = true`"
+                        .into(),
+                );
+            }
+        }
+        let limits = within
+            .inherited
+            .inherited_by(self.limits.as_ref(), within.keep_unlimited);
+        if self.reads_stdin && !capabilities.stdin {
+            return refuse(
+                "reads stdin (`reads-stdin = true`) but does not have the `stdin` capability; declare it"
+                    .into(),
+            );
+        }
+        if self.tool == Some(true) {
+            let why = if self.interactive {
+                Some("is interactive: a tool has no terminal to ask on")
+            } else if limits.timeout_secs == Some(0) {
+                Some("has no wall-clock limit: a tool must finish, its caller waits for the result")
+            } else if self.subcommand_required {
+                Some("needs a subcommand: its subcommands are the tools")
+            } else {
+                None
+            };
+            if let Some(why) = why {
+                return refuse(format!("cannot be a tool (`tool = true`): it {why}"));
+            }
+        }
+        let scope = Scope {
+            owner: format!("the command `{path}`"),
+            capabilities,
+            ceiling: self.limits.as_ref().map_or_else(
+                || within.ceiling.clone(),
+                |own| within.ceiling.overlaid_with(own),
+            ),
+            inherited: limits,
+            keep_unlimited: within.keep_unlimited,
+        };
+        for sub in &self.subcommands {
+            sub.validate_narrowing(&format!("{path} {}", sub.name), &scope)?;
+        }
+        Ok(())
+    }
+
     fn validate(&self, path: &str) -> Result<(), ManifestError> {
         check_name(&format!("command name `{path}`"), &self.name)?;
         let mut names = HashSet::new();
@@ -337,6 +681,22 @@ impl CommandSpec {
             {
                 return Err(ManifestError(format!(
                     "flag `{}` of `{path}` cannot have a default, values or a type",
+                    arg.name
+                )));
+            }
+            if arg.destination && arg.value_type != ValueType::Url {
+                return Err(ManifestError(format!(
+                    "argument `{}` of `{path}` is a destination, so its type must be `url`",
+                    arg.name
+                )));
+            }
+            // The host reads a file and grants a destination because the
+            // user named it; a default would be the plugin naming it.
+            if (arg.destination || arg.value_type == ValueType::File)
+                && (arg.default.is_some() || !arg.possible_values.is_empty())
+            {
+                return Err(ManifestError(format!(
+                    "argument `{}` of `{path}` is a file or a destination, which only the user names: it cannot have a default or possible values",
                     arg.name
                 )));
             }
@@ -447,6 +807,78 @@ fn check_name(what: &str, name: &str) -> Result<(), ManifestError> {
             "{what} must start with a lower-case letter and have only lower-case letters, digits and `-` (at most {MAX_NAME_LEN})"
         )))
     }
+}
+
+/// Setting names: like other names, but `_` is allowed too (TOML keys).
+fn check_setting_name(name: &str) -> Result<(), ManifestError> {
+    let mut chars = name.chars();
+    let plain = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && name.len() <= MAX_NAME_LEN;
+    if plain {
+        Ok(())
+    } else {
+        Err(ManifestError(format!(
+            "setting name `{name}` must start with a lower-case letter and have only lower-case letters, digits, `-` and `_` (at most {MAX_NAME_LEN})"
+        )))
+    }
+}
+
+/// kagi's own environment variables, which no plugin setting may read: the
+/// credentials, where kagi keeps its files, the policy and the logs.
+pub const RESERVED_ENV: &[&str] = &[
+    "KAGI_SESSION_TOKEN",
+    "KAGI_API_TOKEN",
+    "KAGI_BASE_URL",
+    "KAGI_CACHE_DIR",
+    "KAGI_DATA_DIR",
+    "KAGI_CONFIG_DIR",
+    "KAGI_CODE_CACHE_DIR",
+    "KAGI_POLICY",
+    "KAGI_LOG",
+    "KAGI_PROFILE",
+    "KAGI_CONFIG",
+];
+
+/// Words that mark a variable as a credential or kagi's configuration,
+/// whatever else its name says (`KAGI_NEWS_BASE_URL`, `KAGI_MY_TOKEN`).
+const RESERVED_ENV_PARTS: &[&str] = &[
+    "TOKEN",
+    "SESSION",
+    "SECRET",
+    "PASSWORD",
+    "COOKIE",
+    "CREDENTIAL",
+    "KEYRING",
+    "BASE_URL",
+];
+
+/// Whether a plugin setting may not read environment variable `var`.
+pub fn is_reserved_env(var: &str) -> bool {
+    RESERVED_ENV.contains(&var) || RESERVED_ENV_PARTS.iter().any(|part| var.contains(part))
+}
+
+/// A setting's variable is `KAGI_` and upper-case letters, digits and `_`,
+/// and never one of kagi's own: a plugin must not read a credential through
+/// a setting.
+fn check_setting_env(setting: &str, var: &str) -> Result<(), ManifestError> {
+    let plain = var.strip_prefix("KAGI_").is_some_and(|rest| {
+        !rest.is_empty()
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    }) && var.len() <= MAX_NAME_LEN;
+    if !plain {
+        return Err(ManifestError(format!(
+            "setting `{setting}` reads the environment variable `{var}`, which must start with `KAGI_` and have only upper-case letters, digits and `_`"
+        )));
+    }
+    if is_reserved_env(var) {
+        return Err(ManifestError(format!(
+            "setting `{setting}` reads the environment variable `{var}`, which is kagi's own (credentials, paths, policy); a plugin may not read it: choose another name"
+        )));
+    }
+    Ok(())
 }
 
 /// `api`, `version` and `package-version` are semantic versions (`1.2.3`).
@@ -768,6 +1200,306 @@ mod tests {
         }
         let label = "a".repeat(64);
         assert!(refusal(&with_host(&format!("{label}.com"))).starts_with("capability host"));
+    }
+
+    #[test]
+    fn files_and_destination_urls_are_argument_types() {
+        let text = format!(
+            "{}[[commands.args]]\nname = \"attach\"\ntype = \"file\"\nmultiple = true\n[[commands.args]]\nname = \"to\"\ntype = \"url\"\ndestination = true\n",
+            minimal()
+        );
+        let m = Manifest::parse(&text).unwrap();
+        let args = &m.commands[0].args;
+        assert_eq!(args[0].value_type, ValueType::File);
+        assert_eq!(args[1].value_type, ValueType::Url);
+        assert!(args[1].destination && !args[0].destination);
+        let text = format!(
+            "{}[[commands.args]]\nname = \"to\"\ndestination = true\n",
+            minimal()
+        );
+        assert_eq!(
+            refusal(&text),
+            "argument `to` of `demo` is a destination, so its type must be `url`"
+        );
+        for (spec, name) in [
+            (
+                "name = \"key\"\ntype = \"file\"\ndefault = \"/home/u/.ssh/id_ed25519\"",
+                "key",
+            ),
+            (
+                "name = \"to\"\ntype = \"url\"\ndestination = true\ndefault = \"https://evil.example\"",
+                "to",
+            ),
+            (
+                "name = \"to\"\ntype = \"url\"\ndestination = true\npossible-values = [\"https://evil.example\"]",
+                "to",
+            ),
+        ] {
+            let text = format!("{}[[commands.args]]\n{spec}\n", minimal());
+            assert_eq!(
+                refusal(&text),
+                format!(
+                    "argument `{name}` of `demo` is a file or a destination, which only the user names: it cannot have a default or possible values"
+                )
+            );
+        }
+    }
+
+    /// A plugin with `[capabilities]` and `[limits]` `plugin`, and commands
+    /// `commands` (TOML for `[[commands]]` tables).
+    fn plugin_with(api: &str, plugin: &str, commands: &str) -> Result<Manifest, ManifestError> {
+        Manifest::parse(&format!(
+            "api = \"{api}\"\nname = \"demo\"\n{plugin}\n{commands}"
+        ))
+    }
+
+    const CAPS: &str = "[capabilities]\nservices = [\"kagi\"]\ncredentials = [\"api\"]\nhosts = [\"https://example.com\"]\nstorage = true\nstdin = true\n[limits]\ntimeout-secs = 0\nmemory-mb = 512\n";
+
+    fn path(p: &str) -> Vec<String> {
+        p.split(' ').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn a_command_narrows_its_plugins_capabilities_or_inherits_them() {
+        let m = plugin_with(
+            "0.2.0",
+            CAPS,
+            "[[commands]]\nname = \"search\"\n[[commands]]\nname = \"history\"\n[commands.capabilities]\nstorage = true\n[[commands.subcommands]]\nname = \"list\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            m.command_capabilities(&path("search")).unwrap().names(),
+            [
+                "service:kagi",
+                "host:example.com",
+                "credential:api",
+                "storage",
+                "stdin"
+            ]
+        );
+        assert_eq!(
+            m.command_capabilities(&path("history list"))
+                .unwrap()
+                .names(),
+            ["storage"]
+        );
+        assert!(m.command_capabilities(&path("nope")).is_none());
+    }
+
+    #[test]
+    fn a_command_asking_for_a_capability_its_plugin_lacks_is_refused() {
+        let err = plugin_with(
+            "0.2.0",
+            "[capabilities]\nstorage = true\n",
+            "[[commands]]\nname = \"fetch\"\n[commands.capabilities]\nservices = [\"kagi\"]\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.0,
+            "command `fetch` asks for the capability `service:kagi`, which its plugin does not declare; a command's capabilities can only narrow"
+        );
+        let err = plugin_with(
+            "0.2.0",
+            CAPS,
+            "[[commands]]\nname = \"history\"\n[commands.capabilities]\nstorage = true\n[[commands.subcommands]]\nname = \"list\"\n[commands.subcommands.capabilities]\nstdin = true\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.0,
+            "command `history list` asks for the capability `stdin`, which the command `history` does not declare; a command's capabilities can only narrow"
+        );
+    }
+
+    #[test]
+    fn only_a_long_running_command_gets_no_wall_clock_limit() {
+        let m = plugin_with(
+            "0.2.0",
+            CAPS,
+            "[[commands]]\nname = \"search\"\n[[commands]]\nname = \"watch\"\nlong-running = true\n[commands.limits]\ntimeout-secs = 0\n",
+        )
+        .unwrap();
+        let search = m.command_limits(&path("search")).unwrap();
+        assert_eq!(search.timeout_secs, None, "the default wall-clock limit");
+        assert_eq!(search.memory_mb, Some(512), "other limits are inherited");
+        assert_eq!(
+            m.command_limits(&path("watch")).unwrap().timeout_secs,
+            Some(0)
+        );
+        // A 0.1 manifest had no per-command limits: its plugin's apply as before.
+        let old = plugin_with("0.1.0", CAPS, "[[commands]]\nname = \"search\"\n").unwrap();
+        assert_eq!(
+            old.command_limits(&path("search")).unwrap().timeout_secs,
+            Some(0)
+        );
+
+        let unlimited = "[[commands]]\nname = \"watch\"\nlong-running = true\n[commands.limits]\ntimeout-secs = 0\n";
+        assert_eq!(
+            plugin_with("0.2.0", "", unlimited).unwrap_err().0,
+            "command `watch` asks for no wall-clock limit (`timeout-secs = 0`), which its plugin does not allow (its limits need `timeout-secs = 0` too)"
+        );
+        assert_eq!(
+            plugin_with(
+                "0.2.0",
+                CAPS,
+                &unlimited.replace("long-running = true\n", "")
+            )
+            .unwrap_err()
+            .0,
+            "command `watch` asks for no wall-clock limit (`timeout-secs = 0`) but is not `long-running = true`"
+        );
+    }
+
+    #[test]
+    fn a_commands_limits_can_only_narrow() {
+        let with = |plugin: &str, limits: &str| {
+            plugin_with(
+                "0.2.0",
+                plugin,
+                &format!("[[commands]]\nname = \"run\"\n[commands.limits]\n{limits}\n"),
+            )
+        };
+        assert_eq!(
+            with("[limits]\nmemory-mb = 512\n", "memory-mb = 1024")
+                .unwrap_err()
+                .0,
+            "command `run` asks for `memory-mb = 1024`, more than the 512 of its plugin; a command's limits can only narrow"
+        );
+        // Where the plugin declares nothing, the host's defaults are the most.
+        assert!(
+            with("", "cpu-gigainstructions = 51")
+                .unwrap_err()
+                .0
+                .contains("more than the 50 of its plugin")
+        );
+        assert!(
+            with("", "timeout-secs = 601")
+                .unwrap_err()
+                .0
+                .contains("more than the 600")
+        );
+        let m = with(
+            "[limits]\nmemory-mb = 512\ntimeout-secs = 30\n",
+            "memory-mb = 64",
+        )
+        .unwrap();
+        let run = m.command_limits(&path("run")).unwrap();
+        assert_eq!((run.memory_mb, run.timeout_secs), (Some(64), Some(30)));
+        // Under a plugin that allows no wall-clock limit, any limit narrows.
+        assert!(with(CAPS, "timeout-secs = 3600").is_ok());
+    }
+
+    #[test]
+    fn tool_metadata_is_coherent() {
+        let m = plugin_with(
+            "0.2.0",
+            CAPS,
+            "[[commands]]\nname = \"a\"\n[[commands]]\nname = \"b\"\ninteractive = true\n[[commands]]\nname = \"c\"\nlong-running = true\n[[commands]]\nname = \"d\"\nsubcommand-required = true\n[[commands.subcommands]]\nname = \"e\"\ndestructive = true\nreads-stdin = true\n",
+        )
+        .unwrap();
+        let tools: Vec<bool> = ["a", "b", "c", "d", "d e"]
+            .iter()
+            .map(|p| m.find_command(&path(p)).unwrap().is_tool())
+            .collect();
+        assert_eq!(tools, [true, false, false, false, true]);
+        let refused = |command: &str| plugin_with("0.2.0", CAPS, command).unwrap_err().0;
+        assert_eq!(
+            refused("[[commands]]\nname = \"ask\"\ninteractive = true\ntool = true\n"),
+            "command `ask` cannot be a tool (`tool = true`): it is interactive: a tool has no terminal to ask on"
+        );
+        assert!(refused("[[commands]]\nname = \"w\"\nlong-running = true\ntool = true\n[commands.limits]\ntimeout-secs = 0\n").contains("has no wall-clock limit"));
+        assert!(refused("[[commands]]\nname = \"g\"\nsubcommand-required = true\ntool = true\n[[commands.subcommands]]\nname = \"x\"\n").contains("needs a subcommand"));
+        assert_eq!(
+            plugin_with(
+                "0.2.0",
+                "",
+                "[[commands]]\nname = \"cat\"\nreads-stdin = true\n"
+            )
+            .unwrap_err()
+            .0,
+            "command `cat` reads stdin (`reads-stdin = true`) but does not have the `stdin` capability; declare it"
+        );
+    }
+
+    #[test]
+    fn settings_are_declared_with_a_type_and_an_own_variable() {
+        let with = |settings: &str| {
+            plugin_with(
+                "0.2.0",
+                &format!("{settings}\n"),
+                "[[commands]]\nname = \"x\"\n",
+            )
+        };
+        let m = with("[[settings]]\nname = \"history\"\nenv = \"KAGI_HISTORY\"\ntype = \"bool\"\nhelp = \"Record searches\"\n[[settings]]\nname = \"page_size\"\ntype = \"int\"").unwrap();
+        let history = m.setting("history").unwrap();
+        assert_eq!(
+            (history.env.as_deref(), history.value_type),
+            (Some("KAGI_HISTORY"), SettingType::Bool)
+        );
+        assert_eq!(m.setting("page_size").unwrap().env, None);
+        assert!(m.setting("other").is_none());
+        for var in [
+            "KAGI_SESSION_TOKEN",
+            "KAGI_API_TOKEN",
+            "KAGI_BASE_URL",
+            "KAGI_NEWS_BASE_URL",
+            "KAGI_CACHE_DIR",
+            "KAGI_DATA_DIR",
+            "KAGI_CONFIG_DIR",
+            "KAGI_CODE_CACHE_DIR",
+            "KAGI_POLICY",
+            "KAGI_LOG",
+            "KAGI_PROFILE",
+            "KAGI_MY_SECRET_TOKEN",
+        ] {
+            let err = with(&format!(
+                "[[settings]]\nname = \"s\"\nenv = \"{var}\"\ntype = \"string\""
+            ))
+            .unwrap_err()
+            .0;
+            assert_eq!(
+                err,
+                format!(
+                    "setting `s` reads the environment variable `{var}`, which is kagi's own (credentials, paths, policy); a plugin may not read it: choose another name"
+                )
+            );
+        }
+        for var in [
+            "HOME",
+            "AWS_SECRET_ACCESS_KEY",
+            "KAGI_",
+            "kagi_history",
+            "KAGI_A-B",
+        ] {
+            let err = with(&format!(
+                "[[settings]]\nname = \"s\"\nenv = \"{var}\"\ntype = \"string\""
+            ))
+            .unwrap_err()
+            .0;
+            assert!(err.contains("must start with `KAGI_`"), "{var}: {err}");
+        }
+        assert!(
+            with("[[settings]]\nname = \"s\"\ntype = \"float\"")
+                .unwrap_err()
+                .0
+                .contains("invalid manifest")
+        );
+        assert!(
+            with("[[settings]]\nname = \"s\"")
+                .unwrap_err()
+                .0
+                .contains("invalid manifest")
+        );
+        assert_eq!(with("[[settings]]\nname = \"s\"\ntype = \"int\"\n[[settings]]\nname = \"s\"\ntype = \"int\"").unwrap_err().0, "setting `s` is declared twice");
+        assert_eq!(
+            with("[[settings]]\nname = \"a\"\nenv = \"KAGI_X\"\ntype = \"int\"\n[[settings]]\nname = \"b\"\nenv = \"KAGI_X\"\ntype = \"int\"").unwrap_err().0,
+            "the environment variable `KAGI_X` is declared for two settings"
+        );
+        assert!(
+            with("[[settings]]\nname = \"Bad\"\ntype = \"int\"")
+                .unwrap_err()
+                .0
+                .starts_with("setting name `Bad`")
+        );
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub(crate) struct Faults {
     logged_out: bool,
     /// Answer 200 with a valid but empty result.
     pub(crate) empty: bool,
+    /// The translate bootstrap answers 200 without its cookie.
+    pub(crate) no_translate_cookie: bool,
+    /// The translate bootstrap answers 503 this many times, then mints.
+    pub(crate) bootstrap_fail: usize,
 }
 
 impl Faults {
@@ -47,13 +51,19 @@ impl Faults {
                         .map_err(|_| format!("bad milliseconds in fault spec item '{item}'"))?;
                     f.delay = Some(Duration::from_millis(ms));
                 }
+                Some(("bootstrap-fail", v)) => {
+                    f.bootstrap_fail = v
+                        .parse::<usize>()
+                        .map_err(|_| format!("bad count in fault spec item '{item}'"))?;
+                }
+                None if item == "no-translate-cookie" => f.no_translate_cookie = true,
                 None if item == "truncate" => f.truncate = true,
                 None if item == "malformed" => f.malformed = true,
                 None if item == "logged-out" => f.logged_out = true,
                 None if item == "empty" => f.empty = true,
                 _ => {
                     return Err(format!(
-                        "unknown fault spec item '{item}' (known: status=NNN, delay=MS, truncate, malformed, logged-out, empty)"
+                        "unknown fault spec item '{item}' (known: status=NNN, delay=MS, truncate, malformed, logged-out, empty, no-translate-cookie, bootstrap-fail=N)"
                     ));
                 }
             }
@@ -96,6 +106,7 @@ pub(crate) async fn front(State(state): State<AppState>, req: Request, next: Nex
             })
             .collect(),
         body: body.to_vec(),
+        arrived: state.started.elapsed(),
     });
 
     let faults = match Faults::parse(spec.unwrap_or("")) {
@@ -207,6 +218,18 @@ mod unit {
             Faults::parse("status=abc")
                 .unwrap_err()
                 .contains("status=abc")
+        );
+    }
+
+    #[test]
+    fn parses_the_translate_bootstrap_faults() {
+        let f = Faults::parse("bootstrap-fail=2,no-translate-cookie").unwrap();
+        assert_eq!(f.bootstrap_fail, 2);
+        assert!(f.no_translate_cookie);
+        assert!(
+            Faults::parse("bootstrap-fail=x")
+                .unwrap_err()
+                .contains("bootstrap-fail=x")
         );
     }
 

@@ -17,6 +17,7 @@ mod search;
 mod smallweb;
 mod summarizer;
 mod testing;
+mod translate;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -43,6 +44,8 @@ pub struct Recorded {
     /// Header names are lower-case.
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// When it arrived, counted from the server's start.
+    pub arrived: std::time::Duration,
 }
 
 impl Recorded {
@@ -66,8 +69,15 @@ pub(crate) struct Shared {
     pub(crate) session_token: String,
     pub(crate) api_token: String,
     log: Mutex<Vec<Recorded>>,
+    started: std::time::Instant,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+    /// The value every translate bootstrap mints, if the builder fixed one.
+    translate_session: Option<String>,
+    /// Every `translate_session` value minted so far.
+    translate_minted: Mutex<Vec<String>>,
+    /// Bootstrap requests answered 503 by the `bootstrap-fail=N` fault.
+    pub(crate) bootstrap_failures: AtomicUsize,
 }
 
 impl Shared {
@@ -87,6 +97,20 @@ impl Shared {
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
             .any(|(k, v)| k == "kagi_session" && v == self.session_token)
+    }
+
+    /// A new `translate_session` value (or the one the builder fixed).
+    pub(crate) fn mint_translate_session(&self) -> String {
+        let mut minted = self.translate_minted.lock().unwrap();
+        let value = self.translate_session.clone().unwrap_or_else(|| {
+            format!("minted-translate-session.{}.kagi-mock", minted.len() + 1)
+        });
+        minted.push(value.clone());
+        value
+    }
+
+    pub(crate) fn translate_sessions(&self) -> Vec<String> {
+        self.translate_minted.lock().unwrap().clone()
     }
 
     /// True when `Authorization` is exactly `Bot <our API token>`.
@@ -115,6 +139,7 @@ pub struct MockBuilder {
     session_token: String,
     api_token: String,
     port: u16,
+    translate_session: Option<String>,
 }
 
 impl MockBuilder {
@@ -125,6 +150,13 @@ impl MockBuilder {
 
     pub fn api_token(mut self, token: impl Into<String>) -> Self {
         self.api_token = token.into();
+        self
+    }
+
+    /// The `translate_session` value every bootstrap mints (by default each
+    /// mints a new one).
+    pub fn translate_session(mut self, value: impl Into<String>) -> Self {
+        self.translate_session = Some(value.into());
         self
     }
 
@@ -145,8 +177,12 @@ impl MockBuilder {
             session_token: self.session_token,
             api_token: self.api_token,
             log: Mutex::new(Vec::new()),
+            started: std::time::Instant::now(),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
+            translate_session: self.translate_session,
+            translate_minted: Mutex::new(Vec::new()),
+            bootstrap_failures: AtomicUsize::new(0),
         });
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let state = shared.clone();
@@ -200,6 +236,7 @@ fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(news_tab::routes())
         .merge(summarizer::routes())
+        .merge(translate::routes())
         .fallback(not_found)
         .with_state(state)
 }
@@ -232,6 +269,7 @@ impl MockServer {
             session_token: SESSION_TOKEN.to_string(),
             api_token: API_TOKEN.to_string(),
             port: 0,
+            translate_session: None,
         }
     }
 
@@ -253,6 +291,12 @@ impl MockServer {
     /// Every request received so far, in arrival order.
     pub fn requests(&self) -> Vec<Recorded> {
         self.shared.log.lock().unwrap().clone()
+    }
+
+    /// Every `translate_session` value the translate bootstrap minted, in
+    /// order: secrets a client must never show the code that asked.
+    pub fn translate_sessions(&self) -> Vec<String> {
+        self.shared.translate_sessions()
     }
 
     /// The highest number of requests that were being handled at the same time.

@@ -201,6 +201,7 @@ pub fn validate(io: &IoRuntime, kind: Kind, secret: &Secret) -> std::result::Res
         headers,
         body: None,
         credential: Some((kind, secret.clone())),
+        translate: None,
         timeout: TimeoutClass::Search,
         follow_redirects: true,
         hop_check: Arc::new(move |u: &url::Url, _| {
@@ -226,7 +227,8 @@ pub fn validate(io: &IoRuntime, kind: Kind, secret: &Secret) -> std::result::Res
                 | net::NetError::Connect(m)
                 | net::NetError::Transport(m)
                 | net::NetError::TooLarge(m)
-                | net::NetError::Denied(m) => m,
+                | net::NetError::Denied(m)
+                | net::NetError::Auth(m) => m,
             })
         })?;
     log::debug(&format!("auth check: HTTP {status} from {final_url}"));

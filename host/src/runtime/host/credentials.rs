@@ -11,6 +11,8 @@ pub(super) fn kind(c: types::Credential) -> Kind {
     match c {
         types::Credential::Session => Kind::Session,
         types::Credential::Api => Kind::Api,
+        // Derived from the session: granted, configured and sent with it.
+        types::Credential::Translate => Kind::Session,
     }
 }
 
@@ -46,7 +48,8 @@ impl credentials::Host for HostState {
 impl settings::Host for HostState {
     fn get(&mut self, name: String) -> WResult<Option<String>> {
         let value =
-            crate::config::plugin_setting(&self.grants.plugin, &name).map_err(Stop::Host)?;
+            crate::config::plugin_setting(&self.grants.plugin, self.grants.settings.as_deref(), &name)
+                .map_err(Stop::Host)?;
         let secrets = self.secrets()?;
         Ok(value.map(|v| secrets.redact_str(&v)))
     }

@@ -70,11 +70,18 @@ fn timeout(t: &http::Timeout) -> Result<net::TimeoutClass, String> {
 }
 
 impl HostState {
-    /// The configured secrets, loaded when first needed. Only a plugin
-    /// granted a credential can have a request answered by someone who knows
-    /// a secret, so for any other plugin nothing is loaded or scanned.
+    /// The configured secrets, loaded when first needed, and the translate
+    /// session once minted (then they are built again: redactors already
+    /// handed out keep the set they were made with). Only a plugin granted a
+    /// credential can have a request answered by someone who knows a secret,
+    /// so for any other plugin nothing is loaded or scanned.
     pub(super) fn secrets(&mut self) -> WResult<Arc<Secrets>> {
-        if let Some(secrets) = &self.secrets {
+        let minted = self.translate_session.minted().cloned();
+        if let Some(secrets) = &self.secrets
+            && minted
+                .as_ref()
+                .is_none_or(|m| secrets.find(m.expose().as_bytes()).is_some())
+        {
             return Ok(secrets.clone());
         }
         let secrets =
@@ -85,7 +92,10 @@ impl HostState {
                     .as_ref()
                     .map(|s| ("your session token", s.expose()));
                 let api = creds.api.as_ref().map(|s| ("your API token", s.expose()));
-                Secrets::new(session.into_iter().chain(api))
+                let translate = minted
+                    .as_ref()
+                    .map(|s| ("your translate session", s.expose()));
+                Secrets::new(session.into_iter().chain(api).chain(translate))
             } else {
                 Secrets::default()
             };
@@ -112,9 +122,8 @@ impl HostState {
             places.push(("headers", k.as_bytes()));
             places.push(("headers", v.as_bytes()));
         }
-        if let Some(body) = &request.body {
-            places.push(("body", body.as_slice()));
-        }
+        let files = self.files.clone();
+        places.extend(super::body::body_places(request.body.as_ref(), &files));
         if let http::Target::Url(raw) = &request.target {
             places.push(("URL", raw.as_bytes()));
         }
@@ -143,6 +152,7 @@ impl HostState {
             NetError::Connect(m) => http::Error::Connect(clean(m)),
             NetError::Transport(m) => http::Error::Transport(clean(m)),
             NetError::TooLarge(m) => http::Error::TooLarge(clean(m)),
+            NetError::Auth(m) => http::Error::Auth(clean(m)),
             NetError::Denied(reason) => {
                 return Err(Stop::Host(crate::error::Error::PluginDenied {
                     plugin: self.grants.plugin.clone(),
@@ -170,9 +180,25 @@ impl HostState {
         })
     }
 
+    /// The translate session is minted by the translate service and goes
+    /// nowhere else.
+    fn check_translate_target(&self, service: Option<net::Service>) -> WResult<()> {
+        match service {
+            Some(s) if s.name() == "translate" => Ok(()),
+            other => Err(Stop::Host(crate::error::Error::PluginDenied {
+                plugin: self.grants.plugin.clone(),
+                reason: format!(
+                    "asked for the `translate` credential on a request to {}; it is only ever sent to the `translate` service",
+                    other.map_or("an absolute URL".to_string(), |s| format!("the `{}` service", s.name()))
+                ),
+            })
+            .into()),
+        }
+    }
+
     /// Turns a plugin's request into one the network layer can send, or
     /// stops the plugin if it asks for something it was not granted.
-    fn prepare(&mut self, request: http::Request) -> WResult<Result<Outgoing, http::Error>> {
+    fn prepare(&mut self, mut request: http::Request) -> WResult<Result<Outgoing, http::Error>> {
         let net = self.ctx.net().map_err(Stop::Host)?;
         let method = match request.method {
             http::Method::Get => reqwest::Method::GET,
@@ -211,6 +237,10 @@ impl HostState {
                 url
             }
         };
+        let translate = matches!(request.credential, Some(http::Credential::Translate));
+        if translate {
+            self.check_translate_target(service)?;
+        }
         let credential = match request.credential {
             None => None,
             Some(c) => {
@@ -228,6 +258,10 @@ impl HostState {
             }
         };
         self.refuse_secrets(&request, &url)?;
+        let body = match self.outgoing_body(&mut request) {
+            Ok(body) => body,
+            Err(e) => return Ok(Err(e)),
+        };
         let timeout = match timeout(&request.timeout) {
             Ok(t) => t,
             Err(m) => return Ok(Err(http::Error::Transport(m))),
@@ -244,8 +278,9 @@ impl HostState {
             method,
             url,
             headers: request.headers,
-            body: request.body,
+            body,
             credential,
+            translate: translate.then(|| self.translate_session.clone()),
             timeout,
             follow_redirects: request.follow_redirects,
             hop_check: self.grants.hop_check(&net.bases),

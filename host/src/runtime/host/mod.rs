@@ -5,7 +5,9 @@
 //! One file per interface of the newest API version; `v0_1.rs` maps the
 //! older version's calls onto these.
 
+mod body;
 mod credentials;
+mod files;
 mod http;
 mod stdin;
 mod storage;

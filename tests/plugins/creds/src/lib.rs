@@ -12,6 +12,7 @@ fn name(c: Credential) -> &'static str {
     match c {
         Credential::Session => "session",
         Credential::Api => "api",
+        Credential::Translate => "translate",
     }
 }
 

@@ -1,7 +1,7 @@
 //! The plugin API versions this host speaks, and the frozen WIT they come
 //! from. Each released version of `kagi:plugin` is frozen in
 //! `wit/since_vX.Y.Z/` and never changes; `wit/plugin.wit` is the newest. The
-//! host carries one binding per version (see `bindings` and `bindings_v0_1`)
+//! host carries one binding per version (see `runtime::bindings` and `runtime::bindings_v0_1`)
 //! and loads a plugin with the binding its stamped API version picks.
 
 /// Every version the host carries a binding for, oldest first. The last one
