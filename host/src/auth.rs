@@ -53,17 +53,20 @@ pub enum Kind {
 
 impl Kind {
     pub fn env_var(self) -> &'static str {
-        match self {
-            Kind::Session => "KAGI_SESSION_TOKEN",
-            Kind::Api => "KAGI_API_TOKEN",
-        }
+        self.token().env_var()
     }
 
     /// The key in a `.kagi.toml` auth block.
     pub fn config_key(self) -> &'static str {
+        self.token().config_key()
+    }
+
+    /// The same kind in the protocol crate, which holds the wording the
+    /// host and plugins share.
+    pub fn token(self) -> kagi_protocol::Token {
         match self {
-            Kind::Session => "session_token",
-            Kind::Api => "api_token",
+            Kind::Session => kagi_protocol::Token::Session,
+            Kind::Api => kagi_protocol::Token::Api,
         }
     }
 
@@ -116,10 +119,7 @@ impl Kind {
 
     /// Where on kagi.com a user gets this credential.
     pub fn settings_url(self) -> &'static str {
-        match self {
-            Kind::Session => "https://kagi.com/settings/user_details",
-            Kind::Api => "https://kagi.com/settings/api",
-        }
+        self.token().settings_url()
     }
 
     /// Reads what a user typed or pasted for this kind: a Session Link or

@@ -1,18 +1,40 @@
 //! The parsed command line a plugin receives. The host has already checked it
-//! against the manifest (types, allowed values, conflicts, required arguments).
+//! against the manifest (types, allowed values, conflicts, required arguments)
+//! and filled in the manifest's defaults.
+//!
+//! The manifest is the one source of truth for names and defaults: the typed
+//! accessors ([`Invocation::get`] and friends) refuse a name the command does
+//! not declare, and [`Invocation::for_test`] builds an invocation the way the
+//! host does (defaults from the manifest), so a unit test cannot drift from it.
 
 use crate::Error;
 use crate::bindings::exports::kagi::plugin::command::Invocation as WitInvocation;
 use crate::files::NamedFile;
+use kagi_manifest::{ArgKind, CommandSpec, Manifest, ValueType};
 use std::collections::BTreeMap;
 use std::str::FromStr;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Invocation {
     command: Vec<String>,
     args: BTreeMap<String, Vec<String>>,
     files: Vec<NamedFile>,
+    /// The command's manifest entry, when known (always at run time).
+    spec: Option<Declared>,
 }
+
+/// A command's manifest entry; compared by content.
+#[derive(Debug, Clone)]
+struct Declared(Arc<CommandSpec>);
+
+impl PartialEq for Declared {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+impl Eq for Declared {}
 
 impl Invocation {
     pub(crate) fn from_wit(inv: WitInvocation) -> Self {
@@ -25,7 +47,149 @@ impl Invocation {
                 .enumerate()
                 .map(|(i, f)| NamedFile::from_wit(i, f))
                 .collect(),
+            spec: None,
         }
+    }
+
+    /// Attaches the command's manifest entry (the run glue does this).
+    pub(crate) fn declared_by(mut self, manifest: &Manifest) -> Self {
+        self.spec = manifest
+            .find_command(&self.command)
+            .map(|c| Declared(Arc::new(c.clone())));
+        self
+    }
+
+    /// Builds an invocation as the host would from the manifest `manifest`
+    /// (its text, e.g. the `__kagi_manifest_text()` that [`crate::export_plugin!`]
+    /// generates for tests): `args` as given, every other argument with a
+    /// default gets it. Panics when the command or an argument is not declared,
+    /// so a test cannot use a name the manifest lacks.
+    pub fn for_test(manifest: &str, command: &[&str], args: &[(&str, &[&str])]) -> Self {
+        let manifest = Manifest::parse(manifest).unwrap_or_else(|e| panic!("{e}"));
+        let inv = Invocation::new(command, args).declared_by(&manifest);
+        let spec = inv
+            .spec
+            .clone()
+            .unwrap_or_else(|| panic!("the manifest declares no command {command:?}"));
+        for (name, _) in args {
+            if !spec.0.args.iter().any(|a| a.name == *name) {
+                panic!("`{}` declares no argument `{name}`", command.join(" "));
+            }
+        }
+        inv.with_defaults()
+    }
+
+    /// An invocation of `path` with every default, and a sample value for
+    /// each required argument without one: what the router's generated test
+    /// hands each command's argument parser.
+    pub(crate) fn sample(manifest: &Manifest, path: &[String]) -> Self {
+        let mut inv = Invocation {
+            command: path.to_vec(),
+            ..Invocation::default()
+        }
+        .declared_by(manifest)
+        .with_defaults();
+        let spec = inv.spec.clone();
+        for arg in spec.iter().flat_map(|s| s.0.args.iter()) {
+            if arg.required && !inv.args.contains_key(&arg.name) && arg.kind != ArgKind::Flag {
+                let sample = match (arg.possible_values.first(), arg.value_type) {
+                    (Some(value), _) => value.clone(),
+                    (None, ValueType::Int) => "1".to_string(),
+                    (None, ValueType::Bool) => "true".to_string(),
+                    (None, ValueType::Url) => "https://example.com/".to_string(),
+                    (None, _) => "sample".to_string(),
+                };
+                inv.args.insert(arg.name.clone(), vec![sample]);
+            }
+        }
+        inv
+    }
+
+    fn with_defaults(mut self) -> Self {
+        let spec = self.spec.clone();
+        for arg in spec.iter().flat_map(|s| s.0.args.iter()) {
+            if let Some(default) = &arg.default {
+                self.args
+                    .entry(arg.name.clone())
+                    .or_insert_with(|| vec![default.clone()]);
+            }
+        }
+        self
+    }
+
+    /// Refuses a name the command's manifest entry does not declare (when
+    /// the entry is known): the code and the manifest drifted apart.
+    fn declared(&self, name: &str) -> Result<(), Error> {
+        match &self.spec {
+            Some(spec) if !spec.0.args.iter().any(|a| a.name == name) => {
+                Err(Error::internal(format!(
+                    "`{}` reads the argument `{name}`, which its manifest does not declare",
+                    self.command.join(" ")
+                )))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The value of a declared argument (given, or the manifest's default)
+    /// parsed as `T`. A bad value is a usage error; no value at all means the
+    /// manifest gives it neither `required` nor a `default`: use
+    /// [`get_opt`](Self::get_opt) for that.
+    pub fn get<T: FromStr>(&self, name: &str) -> Result<T, Error> {
+        self.get_opt(name)?.ok_or_else(|| {
+            Error::internal(format!(
+                "`{}` needs a value for `{name}`, but its manifest neither requires it nor gives a default",
+                self.command.join(" ")
+            ))
+        })
+    }
+
+    /// The value of a declared argument parsed as `T`, if given.
+    pub fn get_opt<T: FromStr>(&self, name: &str) -> Result<Option<T>, Error> {
+        self.declared(name)?;
+        self.parse(name)
+    }
+
+    /// Every value of a declared repeatable argument, each parsed as `T`.
+    pub fn get_all<T: FromStr>(&self, name: &str) -> Result<Vec<T>, Error> {
+        self.declared(name)?;
+        self.values(name)
+            .iter()
+            .map(|v| {
+                v.parse()
+                    .map_err(|_| Error::usage(format!("invalid value '{v}' for --{name}")))
+            })
+            .collect()
+    }
+
+    /// The manifest's default for a declared argument.
+    pub fn default_of(&self, name: &str) -> Result<Option<&str>, Error> {
+        self.declared(name)?;
+        Ok(self
+            .spec
+            .as_ref()
+            .and_then(|s| s.0.args.iter().find(|a| a.name == name))
+            .and_then(|a| a.default.as_deref()))
+    }
+
+    /// Whether a declared argument holds its manifest default (or nothing,
+    /// when it has none). The host fills defaults in, so an explicit value
+    /// equal to the default cannot be told apart from none.
+    pub fn is_default(&self, name: &str) -> Result<bool, Error> {
+        Ok(self.value(name) == self.default_of(name)?)
+    }
+
+    /// Replaces an argument's values (the router's check tries each
+    /// possible value).
+    pub(crate) fn with_value(mut self, name: &str, value: &str) -> Self {
+        self.args.insert(name.to_string(), vec![value.to_string()]);
+        self
+    }
+
+    /// Whether a declared flag was given.
+    pub fn get_flag(&self, name: &str) -> Result<bool, Error> {
+        self.declared(name)?;
+        Ok(self.flag(name))
     }
 
     /// Builds an invocation by hand, for unit tests of a plugin.
@@ -37,6 +201,7 @@ impl Invocation {
                 .map(|(n, v)| (n.to_string(), v.iter().map(|s| s.to_string()).collect()))
                 .collect(),
             files: Vec::new(),
+            spec: None,
         }
     }
 

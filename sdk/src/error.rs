@@ -105,6 +105,18 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// A status or page a Kagi status family refuses (see `http::check_status`).
+impl From<kagi_protocol::StatusError> for Error {
+    fn from(e: kagi_protocol::StatusError) -> Self {
+        let class = match e.class {
+            kagi_protocol::Class::Config => ErrorClass::Config,
+            kagi_protocol::Class::Auth => ErrorClass::Auth,
+            kagi_protocol::Class::Network => ErrorClass::Network,
+        };
+        Error::new(class, e.message)
+    }
+}
+
 impl From<serde_json::Error> for Error {
     fn from(e: serde_json::Error) -> Self {
         Error::parse(format!("JSON serialization error: {e}"))

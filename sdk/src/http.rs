@@ -9,6 +9,9 @@ use crate::{Credential, Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// Request accessors for unit tests, and the cache key.
+mod inspect;
+
 pub use wit::Method;
 
 /// The value to put in a JSON body where the translate session belongs, in a
@@ -364,16 +367,14 @@ fn transport_error(e: wit::Error) -> Error {
     }
 }
 
-/// The standard message for a credential that is not configured.
+/// The standard message for a credential that is not configured (the
+/// wording is [`kagi_protocol::Token::missing`]'s).
 pub fn missing_credential(credential: Credential) -> Error {
-    match credential {
-        Credential::Session | Credential::Translate => Error::config(
-            "this command requires KAGI_SESSION_TOKEN (env or .kagi.toml [auth] session_token); run `kagi auth` to set it up",
-        ),
-        Credential::Api => Error::config(
-            "this command requires KAGI_API_TOKEN (env or .kagi.toml [auth] api_token); run `kagi auth` to set it up",
-        ),
-    }
+    let token = match credential {
+        Credential::Session | Credential::Translate => kagi_protocol::Token::Session,
+        Credential::Api => kagi_protocol::Token::Api,
+    };
+    Error::config(token.missing())
 }
 
 /// Decodes JSON, naming the surface and the path of the first bad field.
@@ -392,192 +393,18 @@ pub fn decode_json<T: DeserializeOwned>(body: &[u8], surface: &str) -> Result<T,
     })
 }
 
-/// How a group of Kagi endpoints maps statuses to errors (wire protocol §4.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Family {
-    /// Summarizer API, FastGPT, enrich: 401/403 and other 4xx are auth errors.
-    ApiJson,
-    /// The Search API: every 4xx is an auth error (it drives the session fallback).
-    SearchApi,
-    /// HTML search and the news tab: 401/403 auth, other statuses network.
-    SearchHtml,
-    /// Settings pages: any 2xx is fine; other 4xx are configuration errors.
-    SettingsHtml,
-    /// Assistant streams, Quick Answer, export, translate: other 4xx are configuration errors.
-    Session,
-    /// The subscriber summarizer: other 4xx are network errors.
-    SubscriberSummarizer,
-    /// The public Kagi News API: no authentication exists; other 4xx are configuration errors.
-    FreeJson,
-    /// The Small Web feed: every non-200 is a network error.
-    SmallWeb,
-}
+/// Kagi's status families, status lines, error details and page checks
+/// live in `kagi-protocol`, shared with the host.
+pub use kagi_protocol::{
+    Family, collapse_whitespace, error_detail, html_text, is_html_answer, is_logged_out_page,
+    status_line, truncate_chars,
+};
 
-/// Applies a family's rules to a status and body.
+/// Applies a family's rules to a status and body (see [`Family`]); for the
+/// session families a 200 that is Kagi's signed-out page (or HTML where JSON
+/// or frames belong) is an authentication error too.
 pub fn check_status(family: Family, surface: &str, status: u16, body: &[u8]) -> Result<(), Error> {
-    let ok = match family {
-        Family::SettingsHtml => (200..300).contains(&status),
-        _ => status == 200,
-    };
-    if ok {
-        return Ok(());
-    }
-    let line = status_line(status);
-    let detail = error_detail(body);
-    let with_detail = |m: String| {
-        if detail.is_empty() {
-            m
-        } else {
-            format!("{m}; {detail}")
-        }
-    };
-    let auth_status = status == 401 || status == 403;
-    let client_error = (400..500).contains(&status);
-    let server_error = (500..600).contains(&status);
-    if server_error {
-        return Err(Error::network(with_detail(format!(
-            "Kagi {surface} server error: HTTP {line}"
-        ))));
-    }
-    let unexpected = || {
-        Error::network(with_detail(format!(
-            "unexpected Kagi {surface} response status: HTTP {line}"
-        )))
-    };
-    Err(match family {
-        Family::SmallWeb => unexpected(),
-        Family::ApiJson if auth_status => Error::auth(with_detail(format!(
-            "invalid Kagi API token or access is not enabled for {surface}: HTTP {line}; check KAGI_API_TOKEN or run `kagi auth`"
-        ))),
-        Family::ApiJson | Family::SearchApi if client_error => Error::auth(with_detail(format!(
-            "Kagi {surface} request rejected: HTTP {line}"
-        ))),
-        Family::FreeJson if auth_status => Error::auth(with_detail(format!(
-            "authentication is not supported for public Kagi {surface} endpoints, yet the server asked for it: HTTP {line}"
-        ))),
-        _ if auth_status => Error::auth(with_detail(format!(
-            "invalid or expired Kagi session token for {surface}: HTTP {line}; copy a fresh Session Link and run `kagi auth`"
-        ))),
-        Family::SettingsHtml | Family::Session | Family::FreeJson if client_error => Error::config(
-            with_detail(format!("Kagi {surface} request rejected: HTTP {line}")),
-        ),
-        _ => unexpected(),
-    })
-}
-
-/// `429 Too Many Requests` style status text.
-pub fn status_line(status: u16) -> String {
-    let reason = match status {
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        410 => "Gone",
-        413 => "Payload Too Large",
-        422 => "Unprocessable Entity",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        200 => "OK",
-        201 => "Created",
-        202 => "Accepted",
-        204 => "No Content",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        304 => "Not Modified",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        _ => "",
-    };
-    if reason.is_empty() {
-        status.to_string()
-    } else {
-        format!("{status} {reason}")
-    }
-}
-
-/// What an error body says, briefly: Kagi's `error[0].msg`, compact JSON, the
-/// text of an HTML page, or the whitespace-collapsed body; at most 500 chars.
-pub fn error_detail(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let trimmed = text.trim();
-    if trimmed.is_empty() {
-        return String::new();
-    }
-    let detail = if let Ok(value) = serde_json::from_str::<serde_json::Value>(trimmed) {
-        match value.pointer("/error/0/msg").and_then(|m| m.as_str()) {
-            Some(msg) => msg.to_string(),
-            None => value.to_string(),
-        }
-    } else if looks_like_html(trimmed) {
-        collapse_whitespace(&html_text(trimmed))
-    } else {
-        collapse_whitespace(trimmed)
-    };
-    truncate_chars(&detail, 500)
-}
-
-pub(crate) fn looks_like_html(text: &str) -> bool {
-    let head: String = text
-        .chars()
-        .take(200)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.contains("<!doctype html") || head.contains("<html")
-}
-
-/// The visible text of an HTML fragment, for error messages only: drops tags,
-/// scripts and styles and decodes the common entities.
-pub fn html_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let tag = &rest[start..];
-        let lower: String = tag.chars().take(8).collect::<String>().to_ascii_lowercase();
-        let skip_to = if lower.starts_with("<script") {
-            tag.to_ascii_lowercase().find("</script>").map(|i| i + 9)
-        } else if lower.starts_with("<style") {
-            tag.to_ascii_lowercase().find("</style>").map(|i| i + 8)
-        } else {
-            tag.find('>').map(|i| i + 1)
-        };
-        match skip_to {
-            Some(n) => {
-                out.push(' ');
-                rest = &tag[n..];
-            }
-            None => {
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&nbsp;", " ")
-}
-
-pub fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-pub fn truncate_chars(s: &str, max: usize) -> String {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => format!("{}...", &s[..i]),
-        None => s.to_string(),
-    }
+    kagi_protocol::check_status(family, surface, status, body).map_err(Error::from)
 }
 
 /// Percent-encodes one path segment (an id from upstream) so it cannot
@@ -594,67 +421,9 @@ pub fn path_segment(raw: &str) -> String {
     out
 }
 
-/// Kagi's marketing page, served with 200 to a logged-out session.
-pub fn is_logged_out_page(body: &str) -> bool {
-    body.contains("<title>Kagi Search - A Premium Search Engine</title>")
-        && body.contains("Welcome to Kagi")
-        && body.contains("paid search engine that gives power back to the user")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn families_map_statuses() {
-        let e = check_status(Family::FreeJson, "news", 429, b"slow down").unwrap_err();
-        assert_eq!(e.class, crate::ErrorClass::Config);
-        assert_eq!(
-            e.message,
-            "Kagi news request rejected: HTTP 429 Too Many Requests; slow down"
-        );
-        let e = check_status(Family::FreeJson, "news", 503, b"").unwrap_err();
-        assert_eq!(e.class, crate::ErrorClass::Network);
-        assert_eq!(
-            e.message,
-            "Kagi news server error: HTTP 503 Service Unavailable"
-        );
-        let e = check_status(Family::SmallWeb, "small web", 404, b"").unwrap_err();
-        assert_eq!(e.class, crate::ErrorClass::Network);
-        let e = check_status(
-            Family::SearchApi,
-            "Search API",
-            402,
-            br#"{"error":[{"code":101,"msg":"Insufficient credit"}]}"#,
-        )
-        .unwrap_err();
-        assert_eq!(e.class, crate::ErrorClass::Auth);
-        assert!(
-            e.message
-                .ends_with("HTTP 402 Payment Required; Insufficient credit"),
-            "{}",
-            e.message
-        );
-        let e = check_status(Family::SearchHtml, "search", 429, b"").unwrap_err();
-        assert_eq!(e.class, crate::ErrorClass::Network);
-        let e = check_status(Family::Session, "assistant", 401, b"").unwrap_err();
-        assert_eq!(e.class, crate::ErrorClass::Auth);
-        assert!(check_status(Family::SettingsHtml, "lens", 204, b"").is_ok());
-        assert!(check_status(Family::FreeJson, "news", 204, b"").is_err());
-    }
-
-    #[test]
-    fn details_are_brief() {
-        assert_eq!(
-            error_detail(
-                b"<html><body><p>Rate   limited</p><script>x()</script> Retry later</body></html>"
-            ),
-            "Rate limited Retry later"
-        );
-        assert_eq!(error_detail(br#"{"b":1,"a":2}"#), r#"{"a":2,"b":1}"#);
-        let long = "x".repeat(600);
-        assert_eq!(error_detail(long.as_bytes()).len(), 503);
-    }
 
     #[test]
     fn decode_names_the_field() {
@@ -684,12 +453,5 @@ mod tests {
         assert_eq!(path_segment("0b6e_7.x~"), "0b6e_7.x~");
         assert_eq!(path_segment("a/b?c d"), "a%2Fb%3Fc%20d");
         assert_eq!(path_segment("é"), "%C3%A9");
-    }
-
-    #[test]
-    fn logged_out_needs_all_markers() {
-        let page = "<title>Kagi Search - A Premium Search Engine</title> Welcome to Kagi, the paid search engine that gives power back to the user";
-        assert!(is_logged_out_page(page));
-        assert!(!is_logged_out_page("Welcome to Kagi"));
     }
 }

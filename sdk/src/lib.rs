@@ -26,12 +26,15 @@
 //! see a token. See `sdk/README.md` for the whole guide.
 
 pub mod args;
+pub mod cache;
+pub mod command;
 pub mod credentials;
 pub mod error;
 pub mod files;
 pub mod http;
 pub mod multipart;
 pub mod out;
+pub mod output;
 pub mod render;
 pub mod settings;
 pub mod stdin;
@@ -39,8 +42,11 @@ pub mod storage;
 pub mod stream;
 
 pub use args::Invocation;
+pub use command::{FromInvocation, Router};
 pub use error::{Error, ErrorClass};
 pub use kagi_manifest as manifest;
+pub use kagi_protocol as protocol;
+pub use output::{Output, OutputArgs};
 
 #[doc(hidden)]
 pub mod bindings {
@@ -59,24 +65,44 @@ pub mod bindings {
 /// [`http::TRANSLATE_SESSION_PLACEHOLDER`]; for the `translate` service).
 pub use bindings::kagi::plugin::types::Credential;
 
-/// What a plugin implements: run one command invocation.
+/// What a plugin implements: its [`Router`] (from command paths to handlers),
+/// or, routing by hand, `run`.
 pub trait Plugin {
-    fn run(invocation: Invocation) -> Result<(), Error>;
+    /// Runs one command invocation; by default through [`Plugin::router`].
+    fn run(invocation: Invocation) -> Result<(), Error> {
+        Self::router().run(&invocation)
+    }
+
+    /// The plugin's commands. [`export_plugin!`] adds a unit test that checks
+    /// it against the manifest ([`Router::check`]).
+    fn router() -> Router {
+        Router::new()
+    }
 }
 
 /// Glue between the generated export trait and a [`Plugin`]. Used by [`export_plugin!`].
 #[doc(hidden)]
 pub fn __run<P: Plugin>(
     invocation: bindings::exports::kagi::plugin::command::Invocation,
+    manifest: &[u8],
 ) -> Result<Option<String>, bindings::exports::kagi::plugin::command::Error> {
-    let result = P::run(Invocation::from_wit(invocation));
+    let mut invocation = Invocation::from_wit(invocation);
+    // The typed accessors check names against the command's manifest entry.
+    if let Some(manifest) = std::str::from_utf8(manifest)
+        .ok()
+        .and_then(|text| kagi_manifest::Manifest::parse(text).ok())
+    {
+        invocation = invocation.declared_by(&manifest);
+    }
+    let result = P::run(invocation);
     // Taken either way, so that a failed command never hands one over.
     let value = out::take_result();
     result.map(|()| value).map_err(Error::into_wit)
 }
 
 /// Builds the manifest section: a header the SDK stamps (API version and the
-/// crate's version) followed by the author's TOML.
+/// crate's version), the author's TOML, then the SDK's argument groups
+/// (`arg-groups.toml`: `output`).
 #[doc(hidden)]
 pub const fn __manifest_len(package_version: &str, body: &[u8]) -> usize {
     HEADER_API.len()
@@ -85,7 +111,11 @@ pub const fn __manifest_len(package_version: &str, body: &[u8]) -> usize {
         + package_version.len()
         + HEADER_END.len()
         + body.len()
+        + SDK_ARG_GROUPS.len()
 }
+
+/// Starts with a newline, so it follows a body without a final one.
+const SDK_ARG_GROUPS: &[u8] = include_bytes!("arg-groups.toml");
 
 const HEADER_API: &[u8] = b"api = \"";
 const HEADER_VERSION: &[u8] = b"\"\npackage-version = \"";
@@ -101,6 +131,7 @@ pub const fn __manifest_bytes<const N: usize>(package_version: &str, body: &[u8]
     at = copy_into(&mut out, at, package_version.as_bytes());
     at = copy_into(&mut out, at, HEADER_END);
     at = copy_into(&mut out, at, body);
+    at = copy_into(&mut out, at, SDK_ARG_GROUPS);
     assert!(at == N, "manifest length mismatch");
     out
 }
@@ -148,7 +179,7 @@ macro_rules! export_plugin {
                     invocation: $crate::bindings::exports::kagi::plugin::command::Invocation,
                 ) -> Result<Option<String>, $crate::bindings::exports::kagi::plugin::command::Error>
                 {
-                    $crate::__run::<$plugin>(invocation)
+                    $crate::__run::<$plugin>(invocation, &__KAGI_MANIFEST)
                 }
             }
             #[cfg(target_arch = "wasm32")]
@@ -166,12 +197,33 @@ macro_rules! export_plugin {
             String::from_utf8(__BYTES.to_vec()).expect("manifest is UTF-8")
         }
 
+        /// An invocation of `command` as the host would build it from the
+        /// manifest (its defaults filled in); panics on an undeclared name.
+        #[cfg(test)]
+        pub fn test_invocation(command: &[&str], args: &[(&str, &[&str])]) -> $crate::Invocation {
+            $crate::Invocation::for_test(&__kagi_manifest_text(), command, args)
+        }
+
         #[cfg(test)]
         #[test]
         fn kagi_manifest_is_valid() {
             if let Err(e) = $crate::manifest::Manifest::parse(&__kagi_manifest_text()) {
                 panic!("{e}");
             }
+        }
+
+        /// Every route is a command of the manifest, every command has a
+        /// route, and every route's arguments read from the manifest.
+        #[cfg(test)]
+        #[test]
+        fn kagi_router_matches_the_manifest() {
+            let router = <$plugin as $crate::Plugin>::router();
+            if router.is_empty() {
+                return; // routed by hand in `run`
+            }
+            let manifest = $crate::manifest::Manifest::parse(&__kagi_manifest_text()).unwrap();
+            let problems = router.check(&manifest);
+            assert!(problems.is_empty(), "{}", problems.join("\n"));
         }
     };
 }

@@ -788,7 +788,11 @@ fn history_records_searches() {
 fn history_can_be_turned_off() {
     let env = session_env().var("KAGI_HISTORY", "off");
     env.run(&["search", "rust"]).json();
-    assert!(!env.state_dir().join("storage/search/history.jsonl").exists());
+    assert!(
+        !env.state_dir()
+            .join("storage/search/history.jsonl")
+            .exists()
+    );
     assert_eq!(env.run(&["history", "list"]).stdout, "[]\n");
 }
 

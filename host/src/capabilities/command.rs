@@ -175,6 +175,23 @@ name = "list"
     }
 
     #[test]
+    fn settings_are_the_declared_ones_except_for_api_0_1_plugins() {
+        let m = Manifest::parse(&format!(
+            "{MANIFEST}[[settings]]\nname = \"history\"\nenv = \"KAGI_HISTORY\"\ntype = \"bool\"\n"
+        ))
+        .unwrap();
+        let settings = Grants::new(&m, None, &Policy::default()).settings;
+        assert_eq!(settings.unwrap()[0].name, "history");
+        // 0.1 manifests could not declare settings: they read their own table.
+        let old = Manifest::parse(&MANIFEST.replace("0.2.0", "0.1.0")).unwrap();
+        assert!(
+            Grants::new(&old, None, &Policy::default())
+                .settings
+                .is_none()
+        );
+    }
+
+    #[test]
     fn only_the_long_running_command_runs_without_a_wall_clock_limit() {
         let m = Manifest::parse(MANIFEST).unwrap();
         let plugin = Grants::new(&m, None, &Policy::default());

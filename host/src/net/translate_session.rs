@@ -113,7 +113,8 @@ fn judge(status: reqwest::StatusCode, set_cookies: &[String]) -> Attempt {
             None => Attempt::Retry(NetError::Auth(NOT_MINTED.into())),
         },
         401 | 403 => Attempt::Fail(NetError::Auth(format!(
-            "{REJECTED}: HTTP {status}; copy a fresh Session Link and run `kagi auth`"
+            "{REJECTED}: HTTP {status}; {}",
+            kagi_protocol::Token::Session.renew()
         ))),
         _ => Attempt::Retry(NetError::Transport(format!(
             "unexpected Kagi Translate bootstrap response: HTTP {status}; try again later"

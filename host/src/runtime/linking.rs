@@ -7,9 +7,9 @@
 use super::{HostState, Stop, bindings, bindings_v0_1};
 use crate::capabilities::Grants;
 use crate::error::Error;
+use wasmtime::Engine;
 use wasmtime::component::types::ComponentItem;
 use wasmtime::component::{Component, HasSelf, Linker, ResourceType};
-use wasmtime::Engine;
 
 /// The denial for an interface that needs a capability the plugin lacks;
 /// `None` for an interface every plugin gets (or one it was granted).

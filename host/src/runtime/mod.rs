@@ -22,9 +22,9 @@ mod wasi;
 
 pub use cache::Outcome;
 
+use crate::api_versions::api_binding;
 use limits::{Limiter, deadline_after, refill_fuel_after_sleep};
 use outcome::{command_error, print_result, time_limit, trap_error};
-use crate::api_versions::api_binding;
 
 use crate::capabilities::{self, Grants};
 use crate::error::{Error, Result};
@@ -334,10 +334,10 @@ impl Runtime {
         let mut linker: Linker<HostState> = Linker::new(&self.engine);
         api.link(&mut linker, &self.engine, &component, &grants)
             .map_err(|e| Error::PluginFailed {
-            plugin: name.clone(),
-            reason: format!("could not be linked: {e}"),
-            stderr_tail: String::new(),
-        })?;
+                plugin: name.clone(),
+                reason: format!("could not be linked: {e}"),
+                stderr_tail: String::new(),
+            })?;
 
         let limits = grants.limits.clone();
         let output = Output::new(capabilities::MAX_OUTPUT_BYTES, &ctx.terminal);

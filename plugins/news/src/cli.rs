@@ -1,12 +1,9 @@
 //! Turns a `kagi news` invocation into what to do, with the runtime checks
-//! the host's parser cannot make (cli-surface §1.6).
+//! the host's parser cannot make (cli-surface §1.6). Names and defaults come
+//! from kagi-plugin.toml only.
 
-use crate::filter::{ContentFilter, Mode, Scope};
-use kagi_plugin_sdk::{Error, Invocation};
-
-pub const DEFAULT_CATEGORY: &str = "world";
-pub const DEFAULT_LIMIT: u32 = 12;
-pub const DEFAULT_LANG: &str = "default";
+use crate::filter::ContentFilter;
+use kagi_plugin_sdk::{Error, FromInvocation, Invocation};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NewsCommand {
@@ -28,96 +25,83 @@ pub enum NewsCommand {
     },
 }
 
-pub fn parse(inv: &Invocation) -> Result<NewsCommand, Error> {
-    let lang = match inv.value("lang") {
-        Some(lang) if !lang.trim().is_empty() => lang.to_string(),
-        _ => DEFAULT_LANG.to_string(),
-    };
-    let presets = inv.values("filter-preset");
-    let keywords = inv.values("filter-keyword");
-    let mode_value = inv.value("filter-mode").unwrap_or(Mode::DEFAULT);
-    let scope_value = inv.value("filter-scope").unwrap_or(Scope::DEFAULT);
-    let has_filter_input = !presets.is_empty() || !keywords.is_empty();
-    // The host fills in defaults, so an explicit `--filter-mode hide` looks
-    // like no flag at all; only other values count as filter input.
-    let custom_mode_or_scope = mode_value != Mode::DEFAULT || scope_value != Scope::DEFAULT;
-    let listing =
-        inv.flag("list-categories") || inv.flag("chaos") || inv.flag("list-filter-presets");
+impl FromInvocation for NewsCommand {
+    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
+        let lang = match inv.get::<String>("lang")? {
+            lang if lang.trim().is_empty() => {
+                inv.default_of("lang")?.unwrap_or_default().to_string()
+            }
+            lang => lang,
+        };
+        // Parsed before any check, so that the router's test tries every
+        // possible value of the manifest against this parser.
+        let (mode, scope) = (inv.get("filter-mode")?, inv.get("filter-scope")?);
+        let presets: Vec<String> = inv.get_all("filter-preset")?;
+        let keywords: Vec<String> = inv.get_all("filter-keyword")?;
+        let has_filter_input = !presets.is_empty() || !keywords.is_empty();
+        // The host fills in defaults, so an explicit `--filter-mode hide` looks
+        // like no flag at all; only other values count as filter input.
+        let custom_mode_or_scope =
+            !inv.is_default("filter-mode")? || !inv.is_default("filter-scope")?;
+        let listing = inv.get_flag("list-categories")?
+            || inv.get_flag("chaos")?
+            || inv.get_flag("list-filter-presets")?;
 
-    if listing && (has_filter_input || custom_mode_or_scope) {
-        return Err(Error::config(
-            "news filters are not supported with --list-categories, --chaos, or --list-filter-presets",
-        ));
-    }
-    if custom_mode_or_scope && !has_filter_input {
-        return Err(Error::config(
-            "--filter-mode and --filter-scope require at least one --filter-preset or --filter-keyword",
-        ));
-    }
-    if inv.flag("list-filter-presets") {
-        return Ok(NewsCommand::ListPresets { lang });
-    }
-    if inv.flag("list-categories") {
-        return Ok(NewsCommand::ListCategories { lang });
-    }
-    if inv.flag("chaos") {
-        return Ok(NewsCommand::Chaos { lang });
-    }
+        if listing && (has_filter_input || custom_mode_or_scope) {
+            return Err(Error::config(
+                "news filters are not supported with --list-categories, --chaos, or --list-filter-presets",
+            ));
+        }
+        if custom_mode_or_scope && !has_filter_input {
+            return Err(Error::config(
+                "--filter-mode and --filter-scope require at least one --filter-preset or --filter-keyword",
+            ));
+        }
+        if inv.get_flag("list-filter-presets")? {
+            return Ok(NewsCommand::ListPresets { lang });
+        }
+        if inv.get_flag("list-categories")? {
+            return Ok(NewsCommand::ListCategories { lang });
+        }
+        if inv.get_flag("chaos")? {
+            return Ok(NewsCommand::Chaos { lang });
+        }
 
-    let limit = inv.parse::<u32>("limit")?.unwrap_or(DEFAULT_LIMIT);
-    if limit == 0 {
-        return Err(Error::config("news --limit must be greater than 0"));
+        let limit: u32 = inv.get("limit")?;
+        if limit == 0 {
+            return Err(Error::config("news --limit must be greater than 0"));
+        }
+        let category = inv.get::<String>("category")?.trim().to_string();
+        if category.is_empty() {
+            return Err(Error::config("news category cannot be empty"));
+        }
+        let filter = if has_filter_input {
+            Some(ContentFilter::new(&presets, &keywords, mode, scope, &lang)?)
+        } else {
+            None
+        };
+        Ok(NewsCommand::Stories {
+            lang,
+            category,
+            limit,
+            filter,
+        })
     }
-    let category = inv
-        .value("category")
-        .unwrap_or(DEFAULT_CATEGORY)
-        .trim()
-        .to_string();
-    if category.is_empty() {
-        return Err(Error::config("news category cannot be empty"));
-    }
-    let filter = if has_filter_input {
-        let mode = Mode::parse(mode_value).ok_or_else(|| bad_value("filter-mode", mode_value))?;
-        let scope =
-            Scope::parse(scope_value).ok_or_else(|| bad_value("filter-scope", scope_value))?;
-        Some(ContentFilter::new(presets, keywords, mode, scope, &lang)?)
-    } else {
-        None
-    };
-    Ok(NewsCommand::Stories {
-        lang,
-        category,
-        limit,
-        filter,
-    })
-}
-
-/// The host enforces the manifest's possible values; this only guards a
-/// manifest that drifted from the code.
-fn bad_value(name: &str, value: &str) -> Error {
-    Error::usage(format!("invalid value '{value}' for --{name}"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::filter::{Mode, Scope};
     use kagi_plugin_sdk::ErrorClass;
 
-    /// An invocation as the host builds it: defaults filled in unless overridden.
+    /// An invocation as the host builds it: the manifest's defaults filled in.
     fn news(args: &[(&str, &[&str])]) -> Invocation {
-        let defaults: [(&str, &[&str]); 5] = [
-            ("category", &["world"]),
-            ("limit", &["12"]),
-            ("lang", &["default"]),
-            ("filter-mode", &["hide"]),
-            ("filter-scope", &["all"]),
-        ];
-        let mut all: Vec<(&str, &[&str])> = defaults
-            .into_iter()
-            .filter(|(name, _)| !args.iter().any(|(n, _)| n == name))
-            .collect();
-        all.extend_from_slice(args);
-        Invocation::new(&["news"], &all)
+        crate::test_invocation(&["news"], args)
+    }
+
+    fn parse(inv: &Invocation) -> Result<NewsCommand, Error> {
+        NewsCommand::from_invocation(inv)
     }
 
     fn config_error(args: &[(&str, &[&str])]) -> String {
@@ -136,11 +120,6 @@ mod tests {
                 limit: 12,
                 filter: None
             }
-        );
-        // Without the host's defaults (e.g. an older manifest) the same values apply.
-        assert_eq!(
-            parse(&Invocation::new(&["news"], &[])).unwrap(),
-            parse(&news(&[])).unwrap()
         );
     }
 

@@ -4,6 +4,7 @@ use crate::presets::{self, PRESET_IDS};
 use kagi_plugin_sdk::Error;
 use serde::Serialize;
 use serde_json::{Map, Value};
+use std::str::FromStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -14,14 +15,13 @@ pub enum Mode {
     Blur,
 }
 
-impl Mode {
-    pub const DEFAULT: &str = "hide";
-
-    pub fn parse(value: &str) -> Option<Mode> {
+impl FromStr for Mode {
+    type Err = ();
+    fn from_str(value: &str) -> Result<Mode, ()> {
         match value {
-            "hide" => Some(Mode::Hide),
-            "blur" => Some(Mode::Blur),
-            _ => None,
+            "hide" => Ok(Mode::Hide),
+            "blur" => Ok(Mode::Blur),
+            _ => Err(()),
         }
     }
 }
@@ -37,15 +37,14 @@ pub enum Scope {
     All,
 }
 
-impl Scope {
-    pub const DEFAULT: &str = "all";
-
-    pub fn parse(value: &str) -> Option<Scope> {
+impl FromStr for Scope {
+    type Err = ();
+    fn from_str(value: &str) -> Result<Scope, ()> {
         match value {
-            "title" => Some(Scope::Title),
-            "summary" => Some(Scope::Summary),
-            "all" => Some(Scope::All),
-            _ => None,
+            "title" => Ok(Scope::Title),
+            "summary" => Ok(Scope::Summary),
+            "all" => Ok(Scope::All),
+            _ => Err(()),
         }
     }
 }

@@ -1,7 +1,7 @@
 //! `kagi smallweb`: the Small Web Atom feed, returned verbatim (wire protocol §6.10).
 
 use kagi_plugin_sdk::http::{Family, Request, Service};
-use kagi_plugin_sdk::{Error, Invocation};
+use kagi_plugin_sdk::{Error, FromInvocation, Invocation};
 use serde::Serialize;
 
 pub const SURFACE: &str = "Small Web feed";
@@ -23,9 +23,21 @@ pub fn output(body: &[u8]) -> FeedOutput {
     }
 }
 
-pub fn run(inv: &Invocation) -> Result<FeedOutput, Error> {
-    let limit = inv.parse::<u32>("limit")?;
-    let body = request(limit)
+/// `kagi smallweb`'s arguments.
+pub struct SmallWebArgs {
+    limit: Option<u32>,
+}
+
+impl FromInvocation for SmallWebArgs {
+    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
+        Ok(SmallWebArgs {
+            limit: inv.get_opt("limit")?,
+        })
+    }
+}
+
+pub fn run(args: SmallWebArgs) -> Result<FeedOutput, Error> {
+    let body = request(args.limit)
         .send()?
         .checked_body(Family::SmallWeb, SURFACE)?;
     Ok(output(&body))
@@ -38,13 +50,15 @@ mod tests {
 
     #[test]
     fn limit_is_sent_only_when_given() {
-        let with = format!("{:?}", request(Some(5)));
-        assert!(with.contains("\"/api/v1/smallweb/feed/\""), "{with}");
-        assert!(with.contains("Kagi"), "{with}");
-        assert!(with.contains("[(\"limit\", \"5\")]"), "{with}");
-        assert!(with.contains("credential: None"), "{with}");
-        let without = format!("{:?}", request(None));
-        assert!(without.contains("query: []"), "{without}");
+        let inv = crate::test_invocation(&["smallweb"], &[("limit", &["5"])]);
+        let with = request(SmallWebArgs::from_invocation(&inv).unwrap().limit);
+        assert_eq!(with.service(), Some(Service::Kagi));
+        assert_eq!(with.path(), "/api/v1/smallweb/feed/");
+        assert_eq!(with.query_pairs(), [("limit".to_string(), "5".to_string())]);
+        assert_eq!(with.credential_used(), None);
+        let inv = crate::test_invocation(&["smallweb"], &[]);
+        let without = request(SmallWebArgs::from_invocation(&inv).unwrap().limit);
+        assert!(without.query_pairs().is_empty());
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub struct Manifest {
     /// file, or an environment variable): the only ones the host answers.
     #[serde(default)]
     pub settings: Vec<SettingSpec>,
+    /// Argument groups commands share (`groups = ["output"]`), expanded into
+    /// each command's `args` at parse time; see [`Manifest::expand_arg_groups`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub arg_groups: Vec<ArgGroup>,
 }
 
 /// One `[[settings]]` entry.
@@ -271,6 +275,10 @@ pub struct CommandSpec {
     /// a group that needs a subcommand. See [`CommandSpec::is_tool`].
     #[serde(default)]
     pub tool: Option<bool>,
+    /// Names of `[[arg-groups]]` whose arguments this command takes, after
+    /// its own (emptied once expanded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -352,6 +360,57 @@ impl ArgSpec {
     }
 }
 
+/// A named set of arguments several commands share (`[[arg-groups]]`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ArgGroup {
+    pub name: String,
+    #[serde(default)]
+    pub args: Vec<ArgSpec>,
+}
+
+impl Manifest {
+    /// Appends each command's `groups` to its `args`, in the order named, and
+    /// empties `groups`, so the host and the SDK see plain argument tables
+    /// (and parsing the result again changes nothing). An unknown group, or a
+    /// group declared twice, is refused.
+    pub fn expand_arg_groups(&mut self) -> Result<(), ManifestError> {
+        let mut names = HashSet::new();
+        for group in &self.arg_groups {
+            check_name(&format!("argument group `{}`", group.name), &group.name)?;
+            if !names.insert(group.name.as_str()) {
+                return Err(ManifestError(format!(
+                    "argument group `{}` is declared twice",
+                    group.name
+                )));
+            }
+        }
+        fn expand(
+            command: &mut CommandSpec,
+            path: &str,
+            groups: &[ArgGroup],
+        ) -> Result<(), ManifestError> {
+            for name in std::mem::take(&mut command.groups) {
+                let group = groups.iter().find(|g| g.name == name).ok_or_else(|| {
+                    ManifestError(format!(
+                        "command `{path}` uses the argument group `{name}`, which the manifest does not declare in [[arg-groups]]"
+                    ))
+                })?;
+                command.args.extend(group.args.iter().cloned());
+            }
+            for sub in &mut command.subcommands {
+                expand(sub, &format!("{path} {}", sub.name), groups)?;
+            }
+            Ok(())
+        }
+        for command in &mut self.commands {
+            let path = command.name.clone();
+            expand(command, &path, &self.arg_groups)?;
+        }
+        Ok(())
+    }
+}
+
 /// Why a manifest was refused.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ManifestError(pub String);
@@ -367,8 +426,9 @@ impl std::error::Error for ManifestError {}
 impl Manifest {
     /// Parses and validates a manifest section.
     pub fn parse(text: &str) -> Result<Manifest, ManifestError> {
-        let manifest: Manifest = toml::from_str(text)
+        let mut manifest: Manifest = toml::from_str(text)
             .map_err(|e| ManifestError(format!("invalid manifest: {}", e.message())))?;
+        manifest.expand_arg_groups()?;
         manifest.validate()?;
         Ok(manifest)
     }
@@ -979,6 +1039,60 @@ mod tests {
 
     fn minimal() -> String {
         "api = \"0.1.0\"\nname = \"demo\"\n[[commands]]\nname = \"demo\"\n".to_string()
+    }
+
+    #[test]
+    fn arg_groups_expand_into_each_command_that_names_them() {
+        let text = r#"
+api = "0.2.0"
+name = "demo"
+[[arg-groups]]
+name = "output"
+[[arg-groups.args]]
+name = "format"
+default = "json"
+possible-values = ["json", "csv"]
+[[commands]]
+name = "a"
+groups = ["output"]
+[[commands.args]]
+name = "query"
+kind = "positional"
+[[commands]]
+name = "b"
+[[commands.subcommands]]
+name = "c"
+groups = ["output"]
+"#;
+        let m = Manifest::parse(text).unwrap();
+        let names = |path: &[&str]| -> Vec<String> {
+            let path: Vec<String> = path.iter().map(|s| s.to_string()).collect();
+            let command = m.find_command(&path).unwrap();
+            assert!(command.groups.is_empty());
+            command.args.iter().map(|a| a.name.clone()).collect()
+        };
+        assert_eq!(names(&["a"]), ["query", "format"]);
+        assert_eq!(names(&["b", "c"]), ["format"]);
+        assert!(names(&["b"]).is_empty());
+        // Expanded once: the result parses again to the same manifest.
+        let again = Manifest::parse(&toml::to_string(&m).unwrap()).unwrap();
+        assert_eq!(again, m);
+
+        let unknown = text.replace(
+            "groups = [\"output\"]\n[[commands.args]]",
+            "groups = [\"outptu\"]\n[[commands.args]]",
+        );
+        assert_eq!(
+            Manifest::parse(&unknown).unwrap_err().0,
+            "command `a` uses the argument group `outptu`, which the manifest does not declare in [[arg-groups]]"
+        );
+        let clash = text.replace("name = \"query\"", "name = \"format\"");
+        assert!(
+            Manifest::parse(&clash)
+                .unwrap_err()
+                .0
+                .contains("`format` of `a` is declared twice")
+        );
     }
 
     #[test]

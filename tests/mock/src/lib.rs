@@ -102,9 +102,10 @@ impl Shared {
     /// A new `translate_session` value (or the one the builder fixed).
     pub(crate) fn mint_translate_session(&self) -> String {
         let mut minted = self.translate_minted.lock().unwrap();
-        let value = self.translate_session.clone().unwrap_or_else(|| {
-            format!("minted-translate-session.{}.kagi-mock", minted.len() + 1)
-        });
+        let value = self
+            .translate_session
+            .clone()
+            .unwrap_or_else(|| format!("minted-translate-session.{}.kagi-mock", minted.len() + 1));
         minted.push(value.clone());
         value
     }

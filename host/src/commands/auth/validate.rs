@@ -7,6 +7,10 @@ use crate::error::Error;
 use crate::io_runtime::IoRuntime;
 use crate::log;
 use crate::net::{self, Outgoing, Service, TimeoutClass};
+use kagi_protocol::{
+    api_error_message, collapse_whitespace, is_logged_out_page, is_out_of_credit, status_line,
+    truncate_chars,
+};
 use std::sync::Arc;
 
 /// The query `auth check` and the setup use to test a credential.
@@ -123,51 +127,11 @@ impl Failure {
     }
 }
 
-fn status_line(status: u16) -> String {
-    let reason = reqwest::StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason());
-    match reason {
-        Some(r) => format!("{status} {r}"),
-        None => status.to_string(),
-    }
-}
-
-/// Kagi's marketing page, served with 200 to a missing or expired session.
-fn is_signed_out_page(body: &str) -> bool {
-    body.contains("<title>Kagi Search - A Premium Search Engine</title>")
-        && body.contains("Welcome to Kagi")
-        && body.contains("paid search engine that gives power back to the user")
-}
-
-/// Kagi's `error[0].msg` from an API error body, briefly.
+/// Kagi's `error[0].msg` from an API error body, briefly (nothing for any
+/// other body: the auth check shows only what Kagi meant to say).
 fn api_error_detail(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    let detail = match serde_json::from_str::<serde_json::Value>(text.trim()) {
-        Ok(v) => v
-            .pointer("/error/0/msg")
-            .and_then(|m| m.as_str())
-            .map(str::to_string)
-            .unwrap_or_default(),
-        Err(_) => String::new(),
-    };
-    let detail = detail.split_whitespace().collect::<Vec<_>>().join(" ");
-    match detail.char_indices().nth(200) {
-        Some((i, _)) => format!("{}...", &detail[..i]),
-        None => detail,
-    }
-}
-
-fn is_out_of_credit(status: u16, body: &[u8]) -> bool {
-    if status == 402 {
-        return true;
-    }
-    let text = String::from_utf8_lossy(body);
-    let code_101 = serde_json::from_str::<serde_json::Value>(text.trim())
-        .ok()
-        .and_then(|v| v.pointer("/error/0/code").and_then(|c| c.as_i64()))
-        == Some(101);
-    code_101 || text.to_ascii_lowercase().contains("insufficient credit")
+    let message = api_error_message(body).unwrap_or_default();
+    truncate_chars(&collapse_whitespace(&message), 200)
 }
 
 /// Tests one credential with a search for `rust lang`. Only the host's
@@ -253,7 +217,7 @@ pub fn validate(io: &IoRuntime, kind: Kind, secret: &Secret) -> std::result::Res
             }),
         },
         Kind::Session => match status {
-            200 if is_signed_out_page(&String::from_utf8_lossy(&body)) => Err(Failure::SignedOut),
+            200 if is_logged_out_page(&String::from_utf8_lossy(&body)) => Err(Failure::SignedOut),
             200 => Ok(()),
             401 | 403 => Err(Failure::Rejected {
                 status,
@@ -294,13 +258,36 @@ mod tests {
             e.to_string(),
             "authentication error: your Kagi session has expired or was signed out: the auth check of session-token (./.kagi.toml [profiles.w.auth]) got Kagi's sign-in page; copy a fresh Session Link from https://kagi.com/settings/user_details and run `kagi --profile w auth set --session-token '<Session Link>'`"
         );
-        assert!(is_out_of_credit(
-            400,
-            br#"{"error":[{"code":101,"msg":"Insufficient credit to perform this request."}]}"#
-        ));
-        assert!(!is_out_of_credit(
-            401,
-            br#"{"error":[{"code":401,"msg":"Invalid token"}]}"#
-        ));
+    }
+
+    #[test]
+    fn api_details_are_kagis_message_only() {
+        assert_eq!(
+            api_error_detail(br#"{"error":[{"code":401,"msg":"Invalid   token"}]}"#),
+            "Invalid token"
+        );
+        assert_eq!(api_error_detail(b"<html>Unauthorized</html>"), "");
+        assert_eq!(
+            api_error_detail(
+                format!(r#"{{"error":[{{"msg":"{}"}}]}}"#, "x".repeat(300)).as_bytes()
+            ),
+            format!("{}...", "x".repeat(200))
+        );
+    }
+
+    #[test]
+    fn status_lines_read_as_reqwest_would_print_them() {
+        // The auth check printed reqwest's reason phrases before the line
+        // moved to kagi-protocol; it still does, for every status.
+        for status in 100..=599u16 {
+            let reason = reqwest::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason());
+            let want = match reason {
+                Some(r) => format!("{status} {r}"),
+                None => status.to_string(),
+            };
+            assert_eq!(status_line(status), want);
+        }
     }
 }

@@ -174,7 +174,10 @@ pub(super) fn info(entry: &PluginEntry, policy: &Policy) -> Result<i32> {
     for line in capability_lines(entry, policy) {
         text.push_str(&format!("  {line}\n"));
     }
-    text.push_str(&format!("limits: {}\n", grants.limits));
+    text.push_str(&format!(
+        "limits: {} (the most any command gets; each command's are below)\n",
+        grants.limits
+    ));
     if !m.settings.is_empty() {
         text.push_str("settings:\n");
         for s in &m.settings {

@@ -47,9 +47,12 @@ impl credentials::Host for HostState {
 
 impl settings::Host for HostState {
     fn get(&mut self, name: String) -> WResult<Option<String>> {
-        let value =
-            crate::config::plugin_setting(&self.grants.plugin, self.grants.settings.as_deref(), &name)
-                .map_err(Stop::Host)?;
+        let value = crate::config::plugin_setting(
+            &self.grants.plugin,
+            self.grants.settings.as_deref(),
+            &name,
+        )
+        .map_err(Stop::Host)?;
         let secrets = self.secrets()?;
         Ok(value.map(|v| secrets.redact_str(&v)))
     }

@@ -10,7 +10,10 @@ struct Narrow;
 impl Plugin for Narrow {
     fn run(inv: Invocation) -> Result<(), Error> {
         if inv.is(&["narrow", "setting"]) {
-            out::println(&format!("{:?}", settings::get(inv.value("name").unwrap_or(""))));
+            out::println(&format!(
+                "{:?}",
+                settings::get(inv.value("name").unwrap_or(""))
+            ));
             return Ok(());
         }
         // `online` and `offline` do the same; only their manifest entries differ.
