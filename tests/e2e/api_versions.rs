@@ -98,6 +98,22 @@ fn a_structured_result_is_printed_as_pretty_json_after_the_plugins_own_output() 
 }
 
 #[test]
+fn the_host_renders_a_structured_result_per_format() {
+    let env = Env::new();
+    let compact = platform(&env, &["json", "--format", "compact"]);
+    assert_eq!(compact.code, 0, "{}", compact.stderr);
+    assert_eq!(
+        compact.stdout,
+        "printed by the plugin\n{\"ranks\":[1,2],\"title\":\"Rust\"}\n"
+    );
+    let json = platform(&env, &["json", "--format", "json"]);
+    assert_eq!(
+        json.stdout,
+        "printed by the plugin\n{\n  \"ranks\": [\n    1,\n    2\n  ],\n  \"title\": \"Rust\"\n}\n"
+    );
+}
+
+#[test]
 fn a_plugins_own_error_class_prints_its_prefix_and_exits_with_its_code() {
     let env = Env::new();
     platform(&env, &["fail"]).fails_with(7, "quota error: out of quota");

@@ -391,6 +391,12 @@ impl Runtime {
         // The plugin runs on its own thread; this one keeps the deadline.
         let (done, finished) = std::sync::mpsc::channel();
         let thread_name = name.clone();
+        // The format a structured result is rendered in (see `print_result`).
+        let format: Option<String> = parsed
+            .args
+            .iter()
+            .find(|(n, _)| n == "format")
+            .and_then(|(_, v)| v.first().cloned());
         let (thread_limits, thread_output) = (limits.clone(), output.clone());
         let call = move || {
             let (name, limits, output) = (thread_name, thread_limits, thread_output);
@@ -434,7 +440,7 @@ impl Runtime {
             ));
             let outcome = match result {
                 Ok(Ok(None)) => Ok(()),
-                Ok(Ok(Some(value))) => print_result(&name, &value, &output),
+                Ok(Ok(Some(value))) => print_result(&name, &value, format.as_deref(), &output),
                 Ok(Err(e)) => Err(command_error(&name, e, &output)),
                 Err(e) => trap_error(&name, e, &limits, memory_hit, &output),
             };

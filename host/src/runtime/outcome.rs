@@ -9,14 +9,28 @@ use crate::output::{Output, OutputError};
 use wasmtime::Trap;
 
 /// A command's structured result: JSON the host prints, pretty, on stdout.
-pub(super) fn print_result(plugin: &str, value: &str, output: &Output) -> Result<()> {
+///
+/// The host renders the machine formats: `--format compact` gives one line,
+/// anything else (`json`, no `--format`) two-space pretty JSON. Human formats
+/// (pretty, markdown, csv, templates) are the plugin's to render, with the
+/// SDK's output layer; a structured result under one is printed as JSON.
+pub(super) fn print_result(
+    plugin: &str,
+    value: &str,
+    format: Option<&str>,
+    output: &Output,
+) -> Result<()> {
     let parsed: serde_json::Value =
         serde_json::from_str(value).map_err(|e| Error::PluginFailed {
             plugin: plugin.to_string(),
             reason: format!("returned a result that is not JSON: {e}"),
             stderr_tail: output.stderr_tail(),
         })?;
-    let mut text = serde_json::to_string_pretty(&parsed).expect("a JSON value serializes");
+    let mut text = match format {
+        Some("compact") => serde_json::to_string(&parsed),
+        _ => serde_json::to_string_pretty(&parsed),
+    }
+    .expect("a JSON value serializes");
     text.push('\n');
     match output.write(crate::output::Channel::Stdout, text.as_bytes()) {
         Ok(()) | Err(OutputError::Closed) => Ok(()),
