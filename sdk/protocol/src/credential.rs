@@ -43,6 +43,16 @@ impl Token {
         }
     }
 
+    /// How to set it, after a `: ` in a message that already says what needs
+    /// it (e.g. `lens search requires KAGI_SESSION_TOKEN …: <setup>`).
+    pub fn setup(self) -> String {
+        format!(
+            "set {} (env) or [auth] {} in .kagi.toml; run `kagi auth` to set it up",
+            self.env_var(),
+            self.config_key()
+        )
+    }
+
     /// The message for a command that needs it when none is configured.
     pub fn missing(self) -> String {
         format!(
@@ -66,6 +76,14 @@ mod tests {
         assert_eq!(
             Token::Api.missing(),
             "this command requires KAGI_API_TOKEN (env or .kagi.toml [auth] api_token); run `kagi auth` to set it up"
+        );
+    }
+
+    #[test]
+    fn the_setup_advice_names_the_variable_and_the_config_key() {
+        assert_eq!(
+            Token::Session.setup(),
+            "set KAGI_SESSION_TOKEN (env) or [auth] session_token in .kagi.toml; run `kagi auth` to set it up"
         );
     }
 
