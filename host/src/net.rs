@@ -12,139 +12,17 @@ use std::time::Duration;
 use tokio::time::Instant;
 use url::Url;
 
+mod resolver;
+mod services;
 pub mod translate_session;
+
+use resolver::PublicOnly;
+pub use services::{Bases, Service, append_query};
 
 pub const USER_AGENT: &str = concat!("kagi/", env!("CARGO_PKG_VERSION"));
 const MAX_REDIRECTS: usize = 10;
 /// The largest response body a plugin may receive.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
-
-/// One Kagi service a plugin can name: its name, the variable that overrides
-/// its base URL, and the default base URL.
-#[derive(Debug)]
-pub struct ServiceSpec {
-    pub name: &'static str,
-    pub env: &'static str,
-    pub default_url: &'static str,
-}
-
-/// Every service the host knows. A new Kagi service is one more row here: no
-/// plugin API type changes, and plugins name it by string.
-pub const SERVICES: &[ServiceSpec] = &[
-    ServiceSpec {
-        name: "kagi",
-        env: "KAGI_BASE_URL",
-        default_url: "https://kagi.com",
-    },
-    ServiceSpec {
-        name: "news",
-        env: "KAGI_NEWS_BASE_URL",
-        default_url: "https://news.kagi.com",
-    },
-    ServiceSpec {
-        name: "translate",
-        env: "KAGI_TRANSLATE_BASE_URL",
-        default_url: "https://translate.kagi.com",
-    },
-];
-
-/// A service of [`SERVICES`] (only constructed from that table).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Service(&'static str);
-
-impl Service {
-    pub const KAGI: Service = Service("kagi");
-
-    /// The service called `name`, if the host knows it.
-    pub fn named(name: &str) -> Option<Service> {
-        SERVICES
-            .iter()
-            .find(|s| s.name == name)
-            .map(|s| Service(s.name))
-    }
-
-    pub fn name(self) -> &'static str {
-        self.0
-    }
-
-    /// The names the host knows, for messages: `kagi, news, translate`.
-    pub fn known_names() -> String {
-        SERVICES
-            .iter()
-            .map(|s| s.name)
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-}
-
-/// The base URL of every service.
-#[derive(Debug, Clone)]
-pub struct Bases {
-    urls: Vec<(Service, Url)>,
-}
-
-impl Bases {
-    /// From each service's variable (KAGI_BASE_URL, KAGI_NEWS_BASE_URL, ...), or its default.
-    pub fn from_env() -> Result<Bases> {
-        let read = |var: &str, default: &str| -> Result<Url> {
-            let value = std::env::var(var).unwrap_or_default();
-            let value = value.trim().trim_end_matches('/');
-            let value = if value.is_empty() { default } else { value };
-            let url = Url::parse(value)
-                .map_err(|e| Error::Config(format!("{var} is not a valid URL (`{value}`): {e}")))?;
-            if !matches!(url.scheme(), "http" | "https") {
-                return Err(Error::Config(format!(
-                    "{var} must be an http or https URL, got `{value}`"
-                )));
-            }
-            Ok(url)
-        };
-        let urls = SERVICES
-            .iter()
-            .map(|s| Ok((Service(s.name), read(s.env, s.default_url)?)))
-            .collect::<Result<_>>()?;
-        Ok(Bases { urls })
-    }
-
-    pub fn get(&self, service: Service) -> &Url {
-        self.urls
-            .iter()
-            .find(|(s, _)| *s == service)
-            .map(|(_, url)| url)
-            .expect("every service of the table has a base URL")
-    }
-
-    /// Every service's base URL.
-    pub fn all(&self) -> impl Iterator<Item = &Url> {
-        self.urls.iter().map(|(_, url)| url)
-    }
-
-    /// `base + path` (the base may carry a path prefix) plus query pairs.
-    pub fn resolve(
-        &self,
-        service: Service,
-        path: &str,
-        query: &[(String, String)],
-    ) -> Result<Url, String> {
-        if !path.is_empty() && !path.starts_with('/') {
-            return Err(format!("request path `{path}` must start with `/`"));
-        }
-        let base = self.get(service).as_str().trim_end_matches('/');
-        let mut url = Url::parse(&format!("{base}{path}"))
-            .map_err(|e| format!("bad request path `{path}`: {e}"))?;
-        append_query(&mut url, query);
-        Ok(url)
-    }
-}
-
-pub fn append_query(url: &mut Url, query: &[(String, String)]) {
-    if !query.is_empty() {
-        let mut pairs = url.query_pairs_mut();
-        for (k, v) in query {
-            pairs.append_pair(k, v);
-        }
-    }
-}
 
 /// The timeout rules of the wire protocol, and explicit ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -514,67 +392,6 @@ fn is_cookie_named(cookie: &str, name: &str) -> bool {
     own.trim().eq_ignore_ascii_case(name)
 }
 
-/// A resolver that keeps plugins off the machine's own network: a host name
-/// that resolves only to loopback, link-local or private addresses is refused.
-/// Kagi's service hosts (which `KAGI_*_BASE_URL` may point at a local server)
-/// are exempt; a grant that names an IP address never reaches a resolver.
-struct PublicOnly {
-    services: Vec<String>,
-}
-
-impl reqwest::dns::Resolve for PublicOnly {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let host = name.as_str().to_ascii_lowercase();
-        let exempt = self.services.contains(&host);
-        Box::pin(async move {
-            let found: Vec<std::net::SocketAddr> =
-                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let usable: Vec<std::net::SocketAddr> = found
-                .into_iter()
-                .filter(|a| exempt || is_public(a.ip()))
-                .collect();
-            if usable.is_empty() {
-                return Err(format!(
-                    "{host} resolves only to local or private addresses, which plugins may reach only through a grant naming the address"
-                )
-                .into());
-            }
-            let addrs: reqwest::dns::Addrs = Box::new(usable.into_iter());
-            Ok(addrs)
-        })
-    }
-}
-
-/// Whether an address is on the public internet.
-fn is_public(ip: std::net::IpAddr) -> bool {
-    use std::net::IpAddr;
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = v6.segments()[0];
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || (first & 0xffc0) == 0xfec0)
-        }
-    }
-}
-
 /// Response headers a plugin may see.
 fn visible_headers(headers: &HeaderMap) -> Vec<(String, String)> {
     headers
@@ -727,28 +544,6 @@ mod tests {
         }
         assert!(!is_host_cookie("kagi_session_extra=x"));
         assert!(!is_host_cookie("theme=kagi_session"));
-    }
-
-    #[test]
-    fn only_public_addresses_count_as_public() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:127.0.0.1",
-        ] {
-            assert!(!is_public(private.parse().unwrap()), "{private}");
-        }
-        for public in ["1.1.1.1", "93.184.216.34", "2606:4700::1111"] {
-            assert!(is_public(public.parse().unwrap()), "{public}");
-        }
     }
 
     #[test]
