@@ -3,12 +3,13 @@
 //! requests per minute. Failures are reported next to the successes, in
 //! every format, and make the command fail.
 
+use crate::args::BatchArgs;
 use crate::model::SearchResponse;
 use crate::request::{self, Failure, Filters, Plan, Route, WebQuery};
 use crate::{history, prefs, render};
 use kagi_plugin_sdk::http::{self, Pending};
-use kagi_plugin_sdk::render::{Format, Style, json_for, sorted, strip_controls};
-use kagi_plugin_sdk::{Error, Invocation, out};
+use kagi_plugin_sdk::render::{Format, Style, sorted, strip_controls};
+use kagi_plugin_sdk::{Error, Output, OutputArgs, out};
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::time::{Duration, Instant};
@@ -152,26 +153,25 @@ struct Envelope<'a> {
     errors: Vec<QueryError>,
 }
 
-pub fn run(inv: &Invocation) -> Result<(), Error> {
-    let format = Format::parse(inv.value("format"))?;
-    let concurrency = inv.parse::<u64>("concurrency")?.unwrap_or(3);
+pub fn run((args, output): (BatchArgs, OutputArgs)) -> Result<(), Error> {
+    let concurrency = args.concurrency;
     if concurrency == 0 {
         return Err(Error::config("concurrency must be at least 1"));
     }
-    let rpm = inv.parse::<u64>("rate-limit")?.unwrap_or(60);
+    let rpm = args.rate_limit;
     if rpm == 0 {
         return Err(Error::config("rate-limit must be at least 1"));
     }
     let rpm = u32::try_from(rpm).unwrap_or(u32::MAX);
-    let limit = crate::limit(inv)?;
-    let filters = Filters::parse(inv)?;
-    let mut raw: Vec<String> = inv
-        .values("queries")
+    let limit = args.filters.limit()?;
+    let filters = Filters::parse(&args.filters)?;
+    let mut raw: Vec<String> = args
+        .queries
         .iter()
         .map(|q| q.trim().to_string())
         .filter(|q| !q.is_empty())
         .collect();
-    if inv.values("queries").is_empty() {
+    if args.queries.is_empty() {
         raw = kagi_plugin_sdk::stdin::lines()?;
     }
     if raw.is_empty() {
@@ -204,7 +204,7 @@ pub fn run(inv: &Invocation) -> Result<(), Error> {
         }));
     }
 
-    let template = inv.value("template");
+    let (format, template) = (output.format, output.template.as_deref());
     let text = match (format, template) {
         (Format::Json | Format::Compact, None) => {
             let envelope = Envelope {
@@ -226,10 +226,11 @@ pub fn run(inv: &Invocation) -> Result<(), Error> {
                     })
                     .collect(),
             };
-            json_for(format, &sorted(&envelope)?)?
+            // The reference CLI sorts every key here, nested results included.
+            Output::new(&output).render(&sorted(&envelope)?, None)?
         }
         _ => {
-            let style = Style::detect(inv.flag("no-color"));
+            let style = Style::detect(output.no_color);
             let mut text = String::new();
             for (q, r) in queries.iter().zip(&shown) {
                 match r {

@@ -3,6 +3,7 @@
 //! (which attaches the API token or the session cookie) and keeps its cache,
 //! history and site preferences in its own storage.
 
+pub mod args;
 pub mod batch;
 pub mod bench;
 pub mod cache;
@@ -15,8 +16,9 @@ pub mod render;
 pub mod request;
 pub mod watch;
 
-use kagi_plugin_sdk::render::{Format, Style, json_for, json_pretty, sorted};
-use kagi_plugin_sdk::{Error, Invocation, Plugin, export_plugin, out};
+use args::{Domain, HistoryLimit, SearchArgs, SitePrefSet};
+use kagi_plugin_sdk::render::{Format, Style, json_for, sorted};
+use kagi_plugin_sdk::{Error, Output, OutputArgs, Plugin, Router, export_plugin, out};
 use model::{NewsResponse, SearchResponse};
 use request::{Filters, NewsQuery, Route, WebQuery};
 use serde_json::json;
@@ -24,50 +26,48 @@ use serde_json::json;
 struct Search;
 
 impl Plugin for Search {
-    fn run(inv: Invocation) -> Result<(), Error> {
-        let command: Vec<&str> = inv.command().iter().map(String::as_str).collect();
-        match command.as_slice() {
-            ["search"] => search(&inv),
-            ["batch"] => batch::run(&inv),
-            ["watch"] => watch::run(&inv),
-            ["history", "list"] => history_list(&inv),
-            ["history", "stats"] => {
-                out::print(&json_pretty(&history::stats(&history::load()?))?);
-                Ok(())
-            }
-            ["site-pref", sub] => site_pref(sub, &inv),
-            _ => Err(Error::internal(format!(
-                "search plugin has no command {:?}",
-                inv.command()
-            ))),
-        }
+    fn router() -> Router {
+        Router::new()
+            .command(&["search"], search)
+            .command(&["batch"], batch::run)
+            .command(&["watch"], watch::run)
+            .command(&["history", "list"], |HistoryLimit(limit)| {
+                let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+                Output::json().print(&history::newest_first(history::load()?, limit), None)
+            })
+            .command(&["history", "stats"], |()| {
+                Output::json().print(&history::stats(&history::load()?), None)
+            })
+            .command(&["site-pref", "list"], |()| {
+                Output::json().print(&prefs::list()?, None)
+            })
+            .command(&["site-pref", "set"], |set: SitePrefSet| {
+                let domain = prefs::normalize_domain(&set.domain.0)?;
+                prefs::set(&domain, set.mode)?;
+                Output::json().print(&json!({"domain": domain, "mode": set.mode.name()}), None)
+            })
+            .command(&["site-pref", "remove"], |Domain(given)| {
+                let domain = prefs::normalize_domain(&given)?;
+                let removed = prefs::remove(&domain)?;
+                Output::json().print(&json!({"domain": domain, "removed": removed}), None)
+            })
     }
 }
 
-/// `--limit`: at least 1 when given.
-pub(crate) fn limit(inv: &Invocation) -> Result<Option<usize>, Error> {
-    match inv.parse::<u64>("limit")? {
-        Some(0) => Err(Error::config("limit must be at least 1")),
-        Some(n) => Ok(Some(usize::try_from(n).unwrap_or(usize::MAX))),
-        None => Ok(None),
-    }
-}
-
-fn search(inv: &Invocation) -> Result<(), Error> {
-    if let Some(n) = inv.parse::<u64>("bench-parse")? {
+fn search((args, output): (SearchArgs, OutputArgs)) -> Result<(), Error> {
+    if let Some(n) = args.bench_parse {
         return bench::run(n);
     }
-    let format = Format::parse(inv.value("format"))?;
-    let limit = limit(inv)?;
-    if inv.flag("news") {
-        return news_search(inv, format, limit);
+    let limit = args.filters.limit()?;
+    if args.news {
+        return news_search(&args, &output, limit);
     }
-    let filters = Filters::parse(inv)?;
+    let filters = Filters::parse(&args.filters)?;
     let q = WebQuery {
-        query: filters.query(inv.value("query").unwrap_or(""))?,
+        query: filters.query(&args.query)?,
         filters,
     };
-    let follow = match inv.parse::<u64>("follow")? {
+    let follow = match args.follow {
         Some(0) => return Err(Error::config("--follow must be at least 1")),
         Some(n) => Some(usize::try_from(n).unwrap_or(usize::MAX)),
         None => None,
@@ -77,16 +77,15 @@ fn search(inv: &Invocation) -> Result<(), Error> {
     if follow.is_some() && !available.session {
         return Err(Error::config(format!(
             "search --follow summarises results with the subscriber summarizer, which requires KAGI_SESSION_TOKEN: {}",
-            request::SESSION_FIX
+            kagi_plugin_sdk::protocol::Token::Session.setup()
         )));
     }
 
-    let use_cache = inv.flag("local-cache") && follow.is_none();
-    let ttl = inv.parse::<u64>("cache-ttl")?.unwrap_or(cache::DEFAULT_TTL);
+    let use_cache = args.local_cache && follow.is_none();
     let cache_request = json!({"search": &q, "route": plan.primary});
     let now = history::now();
     let cached = if use_cache {
-        cache::get::<SearchResponse>("search", &cache_request, ttl, now)
+        cache::get::<SearchResponse>("search", &cache_request, args.cache_ttl, now)
     } else {
         None
     };
@@ -95,7 +94,7 @@ fn search(inv: &Invocation) -> Result<(), Error> {
         None => {
             let r = request::search(&q, plan)?;
             if use_cache {
-                cache::put("search", &cache_request, ttl, now, &r);
+                cache::put("search", &cache_request, args.cache_ttl, now, &r);
             }
             r
         }
@@ -110,40 +109,45 @@ fn search(inv: &Invocation) -> Result<(), Error> {
     if let Some(n) = follow {
         let summaries = follow::summaries(&shown, n)?;
         history::record("search-follow", &q.query, shown.data.len());
-        let output = follow::Output {
+        let followed = follow::Output {
             query: &q.query,
             search: &shown,
             summaries,
         };
-        out::print(&json_for(format, &sorted(&output)?)?);
+        out::print(&json_for(output.format, &sorted(&followed)?)?);
         return Ok(());
     }
     history::record("search", &q.query, shown.data.len());
-    let text = match (inv.value("template"), format) {
-        (None, Format::Json | Format::Compact) => json_for(format, &shown)?,
-        (template, _) => render::results(
-            &shown.data,
-            format,
-            template,
-            Style::detect(inv.flag("no-color")),
-        ),
-    };
-    out::print(&text);
-    Ok(())
+    print_results(&shown, &output)
 }
 
-fn news_search(inv: &Invocation, format: Format, limit: Option<usize>) -> Result<(), Error> {
-    let q = NewsQuery::parse(inv)?;
+/// JSON through the SDK's output layer; the human formats and templates
+/// through search's own renderer (numbered results, "No results found.").
+fn print_results(shown: &SearchResponse, output: &OutputArgs) -> Result<(), Error> {
+    match (&output.template, output.format) {
+        (None, Format::Json | Format::Compact) => Output::new(output).print(shown, None),
+        (template, format) => {
+            out::print(&render::results(
+                &shown.data,
+                format,
+                template.as_deref(),
+                Style::detect(output.no_color),
+            ));
+            Ok(())
+        }
+    }
+}
+
+fn news_search(args: &SearchArgs, output: &OutputArgs, limit: Option<usize>) -> Result<(), Error> {
+    let q = NewsQuery::parse(args, output.template.is_some())?;
     request::plan(
         request::Available::from_host(),
         Some(request::SessionNeed::News),
     )?;
-    let use_cache = inv.flag("local-cache");
-    let ttl = inv.parse::<u64>("cache-ttl")?.unwrap_or(cache::DEFAULT_TTL);
     let cache_request = json!({"news": &q, "route": Route::Session});
     let now = history::now();
-    let cached = if use_cache {
-        cache::get::<NewsResponse>("news-search", &cache_request, ttl, now)
+    let cached = if args.local_cache {
+        cache::get::<NewsResponse>("news-search", &cache_request, args.cache_ttl, now)
     } else {
         None
     };
@@ -152,8 +156,8 @@ fn news_search(inv: &Invocation, format: Format, limit: Option<usize>) -> Result
         None => {
             let (status, body) = request::fetch(&q.request())?;
             let n = request::news_outcome(&q.query, status, &body)?;
-            if use_cache {
-                cache::put("news-search", &cache_request, ttl, now, &n);
+            if args.local_cache {
+                cache::put("news-search", &cache_request, args.cache_ttl, now, &n);
             }
             n
         }
@@ -161,60 +165,32 @@ fn news_search(inv: &Invocation, format: Format, limit: Option<usize>) -> Result
     if let Some(n) = limit {
         news.truncate(n);
     }
-    let text = match format {
-        Format::Json | Format::Compact => json_for(format, &news)?,
-        _ => render::news(&news, format, Style::detect(inv.flag("no-color"))),
-    };
-    out::print(&text);
-    Ok(())
-}
-
-fn history_list(inv: &Invocation) -> Result<(), Error> {
-    let limit = inv.parse::<u64>("limit")?.unwrap_or(25);
-    let entries = history::newest_first(
-        history::load()?,
-        usize::try_from(limit).unwrap_or(usize::MAX),
-    );
-    out::print(&json_pretty(&entries)?);
-    Ok(())
-}
-
-fn site_pref(sub: &str, inv: &Invocation) -> Result<(), Error> {
-    let domain = || prefs::normalize_domain(inv.value("domain").unwrap_or(""));
-    let value = match sub {
-        "list" => serde_json::to_value(prefs::list()?)?,
-        "set" => {
-            let domain = domain()?;
-            let given = inv.value("mode").unwrap_or("");
-            let mode = prefs::Mode::parse(given).ok_or_else(|| {
-                Error::usage(format!(
-                    "invalid value '{given}' for --mode (pin, higher, raise, normal, lower, block)"
-                ))
-            })?;
-            prefs::set(&domain, mode)?;
-            json!({"domain": domain, "mode": mode.name()})
+    match output.format {
+        Format::Json | Format::Compact => Output::new(output).print(&news, None),
+        format => {
+            out::print(&render::news(&news, format, Style::detect(output.no_color)));
+            Ok(())
         }
-        "remove" => {
-            let domain = domain()?;
-            let removed = prefs::remove(&domain)?;
-            json!({"domain": domain, "removed": removed})
-        }
-        other => {
-            return Err(Error::internal(format!("no site-pref command `{other}`")));
-        }
-    };
-    out::print(&json_pretty(&value)?);
-    Ok(())
+    }
 }
 
 export_plugin!(Search, "kagi-plugin.toml");
 
 #[cfg(test)]
 mod tests {
-    use kagi_plugin_sdk::manifest::{ArgKind, Manifest, ValueType};
+    use kagi_plugin_sdk::manifest::{ArgSpec, CommandSpec, Manifest};
 
+    fn arg<'a>(c: &'a CommandSpec, name: &str) -> &'a ArgSpec {
+        c.args
+            .iter()
+            .find(|a| a.name == name)
+            .unwrap_or_else(|| panic!("{} --{name}", c.name))
+    }
+
+    /// What the router's generated test cannot see: capabilities, limits,
+    /// and the parts of the surface the reference CLI fixes.
     #[test]
-    fn manifest_declares_what_the_code_reads() {
+    fn the_manifest_keeps_the_reference_surface() {
         let m = Manifest::parse(&crate::__kagi_manifest_text()).unwrap();
         assert!(m.capabilities.storage && m.capabilities.stdin);
         assert_eq!(m.capabilities.credentials.len(), 2);
@@ -223,48 +199,18 @@ mod tests {
         assert_eq!(names, ["search", "batch", "watch", "history", "site-pref"]);
         let search = m.find_command(&["search".into()]).unwrap();
         let batch = m.find_command(&["batch".into()]).unwrap();
-        let arg = |c: &kagi_plugin_sdk::manifest::CommandSpec, name: &str| {
-            c.args
-                .iter()
-                .find(|a| a.name == name)
-                .cloned()
-                .unwrap_or_else(|| panic!("{} --{name}", c.name))
-        };
-        for shared in [
-            "format",
-            "no-color",
-            "snap",
-            "lens",
-            "region",
-            "time",
-            "from-date",
-            "to-date",
-            "order",
-            "verbatim",
-            "personalized",
-            "no-personalized",
-            "limit",
-        ] {
+        let watch = m.find_command(&["watch".into()]).unwrap();
+        // Search and batch share the filters and the SDK's output group.
+        for shared in ["format", "template", "no-color", "lens", "time", "limit"] {
             assert_eq!(arg(search, shared), arg(batch, shared), "{shared}");
         }
-        assert_eq!(arg(search, "query").kind, ArgKind::Positional);
-        assert_eq!(arg(search, "format").default.as_deref(), Some("json"));
-        assert_eq!(arg(search, "limit").value_type, ValueType::Int);
-        assert_eq!(arg(search, "template").conflicts_with, ["follow"]);
-        assert_eq!(arg(search, "template").help, arg(batch, "template").help);
+        // Watch's own format flag takes the same values, and no --template.
         assert_eq!(
-            arg(search, "personalized").conflicts_with,
-            ["no-personalized"]
+            arg(watch, "format").possible_values,
+            arg(search, "format").possible_values
         );
+        assert!(!watch.args.iter().any(|a| a.name == "template"));
+        assert_eq!(arg(search, "follow").conflicts_with, ["template"]);
         assert!(arg(search, "bench-parse").hide);
-        assert!(arg(batch, "queries").multiple);
-        assert_eq!(arg(batch, "concurrency").default.as_deref(), Some("3"));
-        assert_eq!(arg(batch, "rate-limit").default.as_deref(), Some("60"));
-        let set = m.find_command(&["site-pref".into(), "set".into()]).unwrap();
-        for mode in &arg(set, "mode").possible_values {
-            assert!(crate::prefs::Mode::parse(mode).is_some(), "{mode}");
-        }
-        let list = m.find_command(&["history".into(), "list".into()]).unwrap();
-        assert_eq!(arg(list, "limit").default.as_deref(), Some("25"));
     }
 }

@@ -52,17 +52,6 @@ pub fn results_page(html: &str) -> Vec<SearchResult> {
     out
 }
 
-/// Whether a body that produced no results is at least an HTML page (a junk
-/// or truncated body is a parse error, not "no results").
-pub fn looks_like_html(body: &str) -> bool {
-    let head: String = body
-        .chars()
-        .take(4096)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    head.contains("<html") || head.contains("<!doctype html") || head.contains("<body")
-}
-
 /// The news tab: items inside a `.newsResultGroup` form one cluster; items
 /// outside any group are clusters of one; page order is kept.
 pub fn news_page(html: &str, query: &str) -> NewsResponse {
@@ -365,6 +354,8 @@ mod tests {
 
     #[test]
     fn junk_is_not_html() {
+        // The shared check (200 characters, no `<body`) still knows a real page.
+        use kagi_plugin_sdk::protocol::looks_like_html;
         assert!(!looks_like_html("\u{fffd}\u{fffd}garbage<<<>>>{{not html"));
         assert!(looks_like_html(PAGE));
         assert!(results_page("\u{fffd}garbage<<<>>>").is_empty());

@@ -2,13 +2,14 @@
 //! validation (cli-surface §1.2), which credential a search uses and when it
 //! falls back (§2.1), and how each path's response becomes results or an error.
 
+use crate::args::{FilterArgs, SearchArgs};
 use crate::model::{NewsResponse, SearchResponse};
 use crate::parse;
 use kagi_plugin_sdk::http::{Family, Request, Service, TimeoutClass, check_status, error_detail};
-use kagi_plugin_sdk::{Credential, Error, Invocation};
+use kagi_plugin_sdk::protocol::{Token, looks_like_html};
+use kagi_plugin_sdk::{Credential, Error};
 use serde::Serialize;
-
-pub const SESSION_FIX: &str = "set KAGI_SESSION_TOKEN (env) or [auth] session_token in .kagi.toml; run `kagi auth` to set it up";
+use std::str::FromStr;
 
 /// The time window of `--time`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -20,8 +21,9 @@ pub enum Window {
     Year,
 }
 
-impl Window {
-    fn parse(v: &str) -> Result<Window, Error> {
+impl FromStr for Window {
+    type Err = Error;
+    fn from_str(v: &str) -> Result<Window, Error> {
         Ok(match v {
             "day" => Window::Day,
             "week" => Window::Week,
@@ -30,7 +32,9 @@ impl Window {
             other => return Err(Error::usage(format!("invalid value '{other}' for --time"))),
         })
     }
+}
 
+impl Window {
     /// `dr=` on the web search.
     fn code(self) -> &'static str {
         match self {
@@ -61,8 +65,9 @@ pub enum Order {
     Trackers,
 }
 
-impl Order {
-    fn parse(v: &str) -> Result<Order, Error> {
+impl FromStr for Order {
+    type Err = Error;
+    fn from_str(v: &str) -> Result<Order, Error> {
         Ok(match v {
             "default" => Order::Default,
             "recency" => Order::Recency,
@@ -97,34 +102,39 @@ pub enum SessionNeed {
 
 impl SessionNeed {
     pub fn message(self) -> String {
+        let setup = Token::Session.setup();
         match self {
             SessionNeed::Lens => format!(
-                "lens search requires KAGI_SESSION_TOKEN (the Search API cannot search lenses): {SESSION_FIX}"
+                "lens search requires KAGI_SESSION_TOKEN (the Search API cannot search lenses): {setup}"
             ),
             SessionNeed::Filters => format!(
-                "search filters (--region, --time, --from-date, --to-date, --order, --verbatim, --personalized) require KAGI_SESSION_TOKEN (the Search API only runs plain searches): {SESSION_FIX}"
+                "search filters (--region, --time, --from-date, --to-date, --order, --verbatim, --personalized) require KAGI_SESSION_TOKEN (the Search API only runs plain searches): {setup}"
             ),
             SessionNeed::News => {
-                format!("search --news requires KAGI_SESSION_TOKEN: {SESSION_FIX}")
+                format!("search --news requires KAGI_SESSION_TOKEN: {setup}")
             }
         }
     }
 }
 
-fn trimmed(inv: &Invocation, name: &str) -> Option<String> {
-    inv.value(name)
+/// A value with its surrounding blanks removed; blank is absent.
+fn trimmed(value: &Option<String>) -> Option<String> {
+    value
+        .as_deref()
         .map(str::trim)
         .filter(|v| !v.is_empty())
         .map(str::to_string)
 }
 
 impl Filters {
-    pub fn parse(inv: &Invocation) -> Result<Filters, Error> {
-        let snap = inv
-            .value("snap")
+    /// Validates the `filters` group for a web search.
+    pub fn parse(args: &FilterArgs) -> Result<Filters, Error> {
+        let snap = args
+            .snap
+            .as_deref()
             .map(|s| s.trim().trim_start_matches('@').trim().to_string())
             .filter(|s| !s.is_empty());
-        let lens = match trimmed(inv, "lens") {
+        let lens = match trimmed(&args.lens) {
             None => None,
             Some(v) => Some(v.parse::<u32>().map_err(|_| {
                 Error::config(format!(
@@ -132,9 +142,9 @@ impl Filters {
                 ))
             })?),
         };
-        let time = inv.value("time").map(Window::parse).transpose()?;
-        let from_date = trimmed(inv, "from-date");
-        let to_date = trimmed(inv, "to-date");
+        let time = args.time;
+        let from_date = trimmed(&args.from_date);
+        let to_date = trimmed(&args.to_date);
         if time.is_some() && (from_date.is_some() || to_date.is_some()) {
             return Err(Error::config(
                 "search --time cannot be combined with --from-date or --to-date",
@@ -156,9 +166,9 @@ impl Filters {
                 "search --from-date cannot be after --to-date ({from} > {to})"
             )));
         }
-        let personalized = if inv.flag("personalized") {
+        let personalized = if args.personalized {
             Some(true)
-        } else if inv.flag("no-personalized") {
+        } else if args.no_personalized {
             Some(false)
         } else {
             None
@@ -166,12 +176,12 @@ impl Filters {
         Ok(Filters {
             snap,
             lens,
-            region: trimmed(inv, "region"),
+            region: trimmed(&args.region),
             time,
             from_date,
             to_date,
-            order: inv.value("order").map(Order::parse).transpose()?,
-            verbatim: inv.flag("verbatim"),
+            order: args.order,
+            verbatim: args.verbatim,
             personalized,
         })
     }
@@ -234,40 +244,41 @@ pub fn valid_date(s: &str) -> bool {
     (1..=days).contains(&d)
 }
 
-/// The news tab's own checks (cli-surface §1.2, `--news`).
-pub fn check_news(inv: &Invocation) -> Result<(), Error> {
+/// The news tab's own checks (cli-surface §1.2, `--news`): the filters it
+/// cannot take, and whether `--follow` or `--template` was given.
+pub fn check_news(f: &FilterArgs, follow: bool, template: bool) -> Result<(), Error> {
     let refuse = |what: &str| {
         Err(Error::config(format!(
             "--news cannot be combined with {what}"
         )))
     };
-    if inv.flag("lens") {
+    if f.lens.is_some() {
         return refuse("--lens");
     }
-    if inv.flag("snap") {
+    if f.snap.is_some() {
         return refuse("--snap");
     }
-    if inv.flag("from-date") || inv.flag("to-date") {
+    if f.from_date.is_some() || f.to_date.is_some() {
         return refuse("--from-date or --to-date");
     }
-    if inv.flag("verbatim") {
+    if f.verbatim {
         return refuse("--verbatim");
     }
-    if inv.flag("personalized") || inv.flag("no-personalized") {
+    if f.personalized || f.no_personalized {
         return refuse("--personalized or --no-personalized");
     }
-    if inv.flag("follow") {
+    if follow {
         return refuse("--follow");
     }
-    if inv.flag("template") {
+    if template {
         return refuse("--template");
     }
-    if inv.value("time") == Some("year") {
+    if f.time == Some(Window::Year) {
         return Err(Error::config(
             "--time year is not supported with --news (only day, week, or month)",
         ));
     }
-    if inv.value("order") == Some("trackers") {
+    if f.order == Some(Order::Trackers) {
         return Err(Error::config(
             "--order trackers is not supported with --news (use default, recency, or website)",
         ));
@@ -285,17 +296,19 @@ pub struct NewsQuery {
 }
 
 impl NewsQuery {
-    pub fn parse(inv: &Invocation) -> Result<NewsQuery, Error> {
-        check_news(inv)?;
-        let query = inv.value("query").unwrap_or("").trim().to_string();
+    /// `kagi search --news`: the tab's checks, then the query.
+    pub fn parse(args: &SearchArgs, template: bool) -> Result<NewsQuery, Error> {
+        let f = &args.filters;
+        check_news(f, args.follow.is_some(), template)?;
+        let query = args.query.trim().to_string();
         if query.is_empty() {
             return Err(Error::config("search query cannot be empty"));
         }
         Ok(NewsQuery {
             query,
-            region: trimmed(inv, "region"),
-            time: inv.value("time").map(Window::parse).transpose()?,
-            order: inv.value("order").map(Order::parse).transpose()?,
+            region: trimmed(&f.region),
+            time: f.time,
+            order: f.order,
         })
     }
 
@@ -351,7 +364,17 @@ pub struct Plan {
     pub fallback: bool,
 }
 
-pub const MISSING_CREDENTIALS: &str = "missing credentials: set KAGI_API_TOKEN or KAGI_SESSION_TOKEN (env), or add [auth] api_token/session_token to .kagi.toml; run `kagi auth` to set one up";
+/// Neither token is configured: how to set either.
+pub fn missing_credentials() -> String {
+    let (api, session) = (Token::Api, Token::Session);
+    format!(
+        "missing credentials: set {} or {} (env), or add [auth] {}/{} to .kagi.toml; run `kagi auth` to set one up",
+        api.env_var(),
+        session.env_var(),
+        api.config_key(),
+        session.config_key()
+    )
+}
 
 /// cli-surface §2.1: lens, filters and the news tab use the session only;
 /// otherwise the preferred credential if configured, else the other one. Only
@@ -372,7 +395,7 @@ pub fn plan(available: Available, need: Option<SessionNeed>) -> Result<Plan, Err
         (true, false, true) => Route::Session,
         (false, _, true) => Route::Session,
         (false, true, false) => Route::Api,
-        (_, false, false) => return Err(Error::config(MISSING_CREDENTIALS)),
+        (_, false, false) => return Err(Error::config(missing_credentials())),
     };
     Ok(Plan {
         primary,
@@ -463,7 +486,8 @@ fn api_outcome(status: u16, body: &[u8]) -> Result<SearchResponse, Failure> {
         };
         let error = match status {
             401 | 403 => Error::auth(format!(
-                "Kagi {API_SURFACE} rejected the API token: HTTP {line}{detail}; check KAGI_API_TOKEN or run `kagi auth`"
+                "Kagi {API_SURFACE} rejected the API token: HTTP {line}{detail}; {}",
+                Token::Api.renew()
             )),
             429 => Error::network(format!(
                 "Kagi {API_SURFACE} is rate limiting requests: HTTP {line}{detail}; try again later"
@@ -483,16 +507,25 @@ fn api_outcome(status: u16, body: &[u8]) -> Result<SearchResponse, Failure> {
     })
 }
 
-/// The checks every session HTML page gets: status, the logged-out page, junk.
-fn checked_page(status: u16, body: &[u8], surface: &str) -> Result<String, Error> {
+/// A session HTML page: the status family's checks (which refuse the
+/// signed-out page), then at least HTML when it held no results (a junk or
+/// truncated body is a parse error, not "no results").
+fn session_page<T>(
+    status: u16,
+    body: &[u8],
+    surface: &str,
+    parse: impl FnOnce(&str) -> T,
+    is_empty: impl FnOnce(&T) -> bool,
+) -> Result<T, Error> {
     check_status(Family::SearchHtml, surface, status, body)?;
-    let html = String::from_utf8_lossy(body).into_owned();
-    if kagi_plugin_sdk::http::is_logged_out_page(&html) {
-        return Err(Error::auth(format!(
-            "invalid or expired Kagi session token: Kagi answered the {surface} with its signed-out page; copy a fresh Session Link and run `kagi auth`"
+    let html = String::from_utf8_lossy(body);
+    let parsed = parse(&html);
+    if is_empty(&parsed) && !looks_like_html(&html) {
+        return Err(Error::parse(format!(
+            "failed to parse Kagi {surface} response: it is not an HTML page"
         )));
     }
-    Ok(html)
+    Ok(parsed)
 }
 
 fn web_page(
@@ -500,25 +533,17 @@ fn web_page(
     body: &[u8],
     surface: &str,
 ) -> Result<Vec<crate::model::SearchResult>, Error> {
-    let html = checked_page(status, body, surface)?;
-    let results = parse::results_page(&html);
-    if results.is_empty() && !parse::looks_like_html(&html) {
-        return Err(Error::parse(format!(
-            "failed to parse Kagi {surface} response: it is not an HTML page"
-        )));
-    }
-    Ok(results)
+    session_page(status, body, surface, parse::results_page, Vec::is_empty)
 }
 
 pub fn news_outcome(query: &str, status: u16, body: &[u8]) -> Result<NewsResponse, Error> {
-    let html = checked_page(status, body, "news search")?;
-    let news = parse::news_page(&html, query);
-    if news.clusters.is_empty() && !parse::looks_like_html(&html) {
-        return Err(Error::parse(
-            "failed to parse Kagi news search response: it is not an HTML page",
-        ));
-    }
-    Ok(news)
+    session_page(
+        status,
+        body,
+        "news search",
+        |html| parse::news_page(html, query),
+        |news| news.clusters.is_empty(),
+    )
 }
 
 /// Sends `request` and reads its body (transport errors become failures).
@@ -547,8 +572,10 @@ mod tests {
     use super::*;
     use kagi_plugin_sdk::ErrorClass;
 
-    fn inv(args: &[(&str, &[&str])]) -> Invocation {
-        Invocation::new(&["search"], args)
+    use kagi_plugin_sdk::FromInvocation;
+
+    fn inv(args: &[(&str, &[&str])]) -> FilterArgs {
+        FilterArgs::from_invocation(&crate::test_invocation(&["search"], args)).unwrap()
     }
 
     fn config_error(args: &[(&str, &[&str])]) -> String {
@@ -666,7 +693,9 @@ mod tests {
         let news = |args: &[(&str, &[&str])]| {
             let mut all: Vec<(&str, &[&str])> = vec![("query", &["iran"]), ("news", &[])];
             all.extend_from_slice(args);
-            NewsQuery::parse(&inv(&all))
+            let inv = crate::test_invocation(&["search"], &all);
+            let args = SearchArgs::from_invocation(&inv).unwrap();
+            NewsQuery::parse(&args, inv.value("template").is_some())
         };
         let msg = |args: &[(&str, &[&str])]| news(args).unwrap_err().message;
         assert_eq!(
@@ -769,7 +798,7 @@ mod tests {
             }
         );
         let e = p(avail(false, false, false), None).unwrap_err();
-        assert_eq!(e.message, MISSING_CREDENTIALS);
+        assert_eq!(e.message, missing_credentials());
         assert_eq!(e.class, ErrorClass::Config);
         // Lens, filters and news ignore the preference.
         for need in [SessionNeed::Lens, SessionNeed::Filters, SessionNeed::News] {

@@ -1,13 +1,14 @@
 //! `kagi watch` (cli-surface §6.5): reruns a plain search every `--interval`
 //! seconds and reports which result URLs appeared and disappeared.
 
+use crate::args::WatchArgs;
 use crate::model::SearchResult;
 use crate::request::{self, Filters, WebQuery};
 use crate::{history, prefs};
 use kagi_plugin_sdk::render::{
     Format, Style, csv_row, json_compact, json_pretty, markdown_link, sorted, strip_controls,
 };
-use kagi_plugin_sdk::{Error, Invocation, out};
+use kagi_plugin_sdk::{Error, out};
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -104,20 +105,23 @@ pub fn render(event: &Event, format: Format, style: Style) -> Result<String, Err
     })
 }
 
-pub fn run(inv: &Invocation) -> Result<(), Error> {
-    let format = Format::parse(inv.value("format"))?;
-    let interval = inv.parse::<u64>("interval")?.unwrap_or(300);
+pub fn run(args: WatchArgs) -> Result<(), Error> {
+    let WatchArgs {
+        query,
+        interval,
+        count,
+        format,
+        no_color,
+    } = args;
     if interval == 0 {
         return Err(Error::config("watch --interval must be at least 1 second"));
     }
-    let count = inv.parse::<u64>("count")?.unwrap_or(0);
-    let raw = inv.value("query").unwrap_or("");
     let filters = Filters::default();
     let q = WebQuery {
-        query: filters.query(raw)?,
+        query: filters.query(&query)?,
         filters,
     };
-    let style = Style::detect(false);
+    let style = Style::detect(no_color);
     let mut previous: Option<BTreeSet<String>> = None;
     let mut iteration = 0u64;
     loop {
