@@ -101,14 +101,13 @@ fn run_all(
             out::sleep(Duration::from_secs_f64(wait.max(0.001)));
             continue;
         } else if waiting_for_token {
-            // Poll: a token or a response, whichever comes first.
-            match in_flight.iter().position(|(_, p)| p.ready()) {
+            // A response or the next token, whichever comes first: the host
+            // waits on the requests with a deadline, no polling.
+            let wait = bucket.wait(start.elapsed().as_secs_f64());
+            let pendings: Vec<&Pending> = in_flight.iter().map(|(_, p)| p).collect();
+            match http::wait_any_within(&pendings, Some(Duration::from_secs_f64(wait.max(0.001)))) {
                 Some(i) => i,
-                None => {
-                    let wait = bucket.wait(start.elapsed().as_secs_f64());
-                    out::sleep(Duration::from_secs_f64(wait.clamp(0.001, 0.02)));
-                    continue;
-                }
+                None => continue,
             }
         } else {
             let pendings: Vec<&Pending> = in_flight.iter().map(|(_, p)| p).collect();
