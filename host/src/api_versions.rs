@@ -61,7 +61,7 @@ mod tests {
             assert_eq!(
                 expected,
                 Some(actual.as_str()),
-                "wit/{file} is frozen WIT and must never change (plugins built against it run on every later host): undo the change and add a new version in wit/plugin.wit instead (a newly frozen file gets its SHA-256 in runtime/versions.rs)"
+                "wit/{file} is frozen WIT and must never change (plugins built against it run on every later host): undo the change and add a new version in wit/plugin.wit instead (a newly frozen file gets its SHA-256 in api_versions.rs)"
             );
         }
         for (file, _) in FROZEN_WIT {
