@@ -269,10 +269,14 @@ impl HostState {
         log::debug(&format!(
             "plugin {}: {method} {url}{}",
             self.grants.plugin,
-            credential
-                .as_ref()
-                .map(|(k, _)| format!(" (with the {k:?} credential)"))
-                .unwrap_or_default()
+            match (&credential, translate) {
+                (Some((k, _)), false) => format!(" (with the {} attached)", k.noun()),
+                (Some((k, _)), true) => format!(
+                    " (with the {} and the translate session attached)",
+                    k.noun()
+                ),
+                (None, _) => String::new(),
+            }
         ));
         Ok(Ok(Outgoing {
             method,
