@@ -66,7 +66,7 @@ fn random_boundary() -> String {
 }
 
 fn contains(part: &Part<'_>, needle: &[u8]) -> bool {
-    let found = |hay: &[u8]| hay.windows(needle.len()).any(|w| w == needle);
+    let found = |hay: &[u8]| memchr::memmem::find(hay, needle).is_some();
     found(part.data)
         || found(part.name.as_bytes())
         || part.filename.is_some_and(|f| found(f.as_bytes()))

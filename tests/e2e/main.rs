@@ -12,6 +12,7 @@ mod cache;
 mod cli;
 mod commands_and_settings;
 mod escapes;
+mod fastgpt;
 mod files_and_destinations;
 mod limits;
 mod local_files;

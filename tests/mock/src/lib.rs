@@ -13,6 +13,7 @@ mod faults;
 mod news;
 mod news_tab;
 mod pages;
+mod paid_api;
 mod search;
 mod smallweb;
 mod summarizer;
@@ -237,6 +238,7 @@ fn router(state: AppState) -> Router {
         .merge(account::routes())
         .merge(news_tab::routes())
         .merge(summarizer::routes())
+        .merge(paid_api::routes())
         .merge(translate::routes())
         .fallback(not_found)
         .with_state(state)
@@ -347,7 +349,14 @@ pub(crate) fn api_error(status: StatusCode, msg: &str) -> Response {
         "data": null,
         "error": [{"code": code, "msg": msg, "ref": null}],
     });
-    (status, json_headers(), body.to_string()).into_response()
+    let mut response = (status, json_headers(), body.to_string()).into_response();
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        // As Kagi does: how long to wait, in seconds.
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, header::HeaderValue::from_static("30"));
+    }
+    response
 }
 
 pub(crate) fn json_headers() -> [(header::HeaderName, &'static str); 1] {
