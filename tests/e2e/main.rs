@@ -23,5 +23,7 @@ mod plugins;
 mod sandbox;
 mod search;
 mod secrets;
+mod summarize;
+mod translate;
 mod translate_session;
 mod wizard;

@@ -29,6 +29,8 @@ pub(crate) struct Faults {
     pub(crate) no_translate_cookie: bool,
     /// The translate bootstrap answers 503 this many times, then mints.
     pub(crate) bootstrap_fail: usize,
+    /// The translate `/api/<route>` named here answers 503 (the others work).
+    pub(crate) translate_fail: Option<String>,
 }
 
 impl Faults {
@@ -56,6 +58,7 @@ impl Faults {
                         .parse::<usize>()
                         .map_err(|_| format!("bad count in fault spec item '{item}'"))?;
                 }
+                Some(("translate-fail", v)) => f.translate_fail = Some(v.to_string()),
                 None if item == "no-translate-cookie" => f.no_translate_cookie = true,
                 None if item == "truncate" => f.truncate = true,
                 None if item == "malformed" => f.malformed = true,
@@ -63,7 +66,7 @@ impl Faults {
                 None if item == "empty" => f.empty = true,
                 _ => {
                     return Err(format!(
-                        "unknown fault spec item '{item}' (known: status=NNN, delay=MS, truncate, malformed, logged-out, empty, no-translate-cookie, bootstrap-fail=N)"
+                        "unknown fault spec item '{item}' (known: status=NNN, delay=MS, truncate, malformed, logged-out, empty, no-translate-cookie, bootstrap-fail=N, translate-fail=ROUTE)"
                     ));
                 }
             }

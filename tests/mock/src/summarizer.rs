@@ -1,19 +1,51 @@
 //! The subscriber summarizer (`/mother/summary_labs`, session cookie, wire-protocol §6.7):
 //! a Kagi stream of `hi` and `new_message.json` frames, the last message final. A URL
-//! containing `summary-error` gets a final message in state `error`.
+//! containing `summary-error` gets a final message in state `error`. The paid Summarizer
+//! API (`POST /api/v0/summarize`, `Authorization: Bot`, wire-protocol §6.6) answers JSON
+//! whose output echoes what it was given; its failures come from the fault prefix.
 
 use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use serde_json::json;
+use axum::routing::{get, post};
+use serde_json::{Value, json};
 
 use crate::pages;
-use crate::{AppState, param};
+use crate::{AppState, api_error, json_ok, param};
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route("/mother/summary_labs", get(summary))
+    Router::new()
+        .route("/mother/summary_labs", get(summary))
+        .route("/api/v0/summarize", post(api_summary))
+}
+
+/// The Summarizer API: exactly one of `url`/`text`, the options echoed in the output.
+async fn api_summary(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    if !state.has_api_token(&headers) {
+        return api_error(StatusCode::UNAUTHORIZED, "Invalid token");
+    }
+    let body = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+    let field = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
+    let input = match (field("url"), field("text")) {
+        (Some(url), None) => url,
+        (None, Some(text)) => text,
+        _ => {
+            return api_error(
+                StatusCode::BAD_REQUEST,
+                "Exactly one of url or text is required",
+            );
+        }
+    };
+    let summary_type = field("summary_type").unwrap_or_else(|| "summary".to_string());
+    json_ok(json!({
+        "meta": {"id": "mock-summarize", "node": "us-east4", "ms": 1234, "api_balance": 4.25},
+        "data": {
+            "output": format!("API summary ({summary_type}) of {input}: the text makes one point."),
+            "tokens": 512,
+        },
+    }))
 }
 
 /// One frame: `tag:payload` and NUL + LF.

@@ -5,9 +5,15 @@
 //! with the body it received. A value the mock minted coming back in that
 //! echo is what a client must keep from the code that asked.
 //!
-//! Faults for the bootstrap (see `faults.rs`): `no-translate-cookie` answers
-//! 200 without the cookie; `bootstrap-fail=N` answers 503 to the first N
-//! bootstrap requests through that spec, then mints.
+//! The real routes (`/api/detect`, `/api/translate` and the four auxiliary
+//! calls) check the same, except that detect's body carries no
+//! `session_token`, and answer as in §6.12: detect always finds French, and
+//! the translation names its languages and text, so tests see what was sent.
+//!
+//! Faults (see `faults.rs`): `no-translate-cookie` answers the bootstrap 200
+//! without the cookie; `bootstrap-fail=N` answers 503 to the first N
+//! bootstrap requests through that spec, then mints; `translate-fail=ROUTE`
+//! answers 503 to `/api/ROUTE` alone (e.g. `translate-fail=word-insights`).
 
 use std::sync::atomic::Ordering;
 
@@ -19,12 +25,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
 use crate::faults::Faults;
-use crate::{AppState, api_error, pages};
+use crate::{AppState, api_error, json_ok, pages};
+use serde_json::{Value, json};
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(bootstrap))
         .route("/api/echo", post(echo))
+        .route("/api/detect", post(detect))
+        .route("/api/translate", post(translate))
+        .route("/api/alternative-translations", post(alternatives))
+        .route("/api/text-alignments", post(alignments))
+        .route("/api/translation-suggestions", post(suggestions))
+        .route("/api/word-insights", post(insights))
 }
 
 async fn bootstrap(
@@ -62,26 +75,151 @@ async fn bootstrap(
 }
 
 async fn echo(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if !state.has_session(&headers) {
-        return api_error(StatusCode::UNAUTHORIZED, "Invalid session");
+    match checked(&state, &headers, &body, true) {
+        Ok(_) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
+        Err(refused) => refused,
     }
-    let Some(cookie) = cookie(&headers, "translate_session") else {
-        return api_error(StatusCode::UNAUTHORIZED, "No translate_session cookie");
+}
+
+/// The checks every translate `/api/*` route makes: the session, a minted
+/// `translate_session` cookie, a JSON body and (unless `detect`) its
+/// `session_token` equal to the cookie. The body on success, the refusal
+/// otherwise (a test server: the large error is fine).
+#[allow(clippy::result_large_err)]
+fn checked(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+    needs_token: bool,
+) -> Result<Value, Response> {
+    if !state.has_session(headers) {
+        return Err(api_error(StatusCode::UNAUTHORIZED, "Invalid session"));
+    }
+    let Some(cookie) = cookie(headers, "translate_session") else {
+        return Err(api_error(
+            StatusCode::UNAUTHORIZED,
+            "No translate_session cookie",
+        ));
     };
     if !state.translate_sessions().contains(&cookie) {
-        return api_error(StatusCode::UNAUTHORIZED, "Unknown translate_session cookie");
+        return Err(api_error(
+            StatusCode::UNAUTHORIZED,
+            "Unknown translate_session cookie",
+        ));
     }
-    let json: serde_json::Value = match serde_json::from_slice(&body) {
-        Ok(json) => json,
-        Err(e) => return api_error(StatusCode::BAD_REQUEST, &format!("Invalid JSON: {e}")),
-    };
-    if json["session_token"].as_str() != Some(cookie.as_str()) {
-        return api_error(
+    let json: Value = serde_json::from_slice(body)
+        .map_err(|e| api_error(StatusCode::BAD_REQUEST, &format!("Invalid JSON: {e}")))?;
+    if needs_token && json["session_token"].as_str() != Some(cookie.as_str()) {
+        return Err(api_error(
             StatusCode::BAD_REQUEST,
             "session_token in the body does not match the translate_session cookie",
+        ));
+    }
+    Ok(json)
+}
+
+/// Runs the checks, the `translate-fail` fault for `route`, then `answer`.
+fn route(
+    state: &AppState,
+    faults: &Faults,
+    headers: &HeaderMap,
+    body: &[u8],
+    route: &str,
+    answer: impl FnOnce(&Value) -> Value,
+) -> Response {
+    let json = match checked(state, headers, body, route != "detect") {
+        Ok(json) => json,
+        Err(refused) => return refused,
+    };
+    if faults.translate_fail.as_deref() == Some(route) {
+        return api_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &format!("{route} is unavailable"),
         );
     }
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+    json_ok(answer(&json))
+}
+
+fn text(json: &Value, key: &str) -> String {
+    json[key].as_str().unwrap_or_default().to_string()
+}
+
+async fn detect(
+    State(state): State<AppState>,
+    Extension(faults): Extension<Faults>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    route(&state, &faults, &headers, &body, "detect", |_| {
+        json!([{"iso": "fr", "label": "French", "isUncertain": false, "isMixed": false,
+                "alternatives": [{"iso": "ca", "label": "Catalan"}]}])
+    })
+}
+
+async fn translate(
+    State(state): State<AppState>,
+    Extension(faults): Extension<Faults>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    route(&state, &faults, &headers, &body, "translate", |json| {
+        let (from, to) = (text(json, "from"), text(json, "to"));
+        json!({
+            "translation": format!("[{from}->{to}] {}", text(json, "text")),
+            "source_language": from,
+            "target_language": to,
+        })
+    })
+}
+
+async fn alternatives(
+    State(state): State<AppState>,
+    Extension(faults): Extension<Faults>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let name = "alternative-translations";
+    route(&state, &faults, &headers, &body, name, |_| {
+        json!({"original_description": "Greeting",
+               "elements": [{"translation": "Hi everyone", "explanation": "More casual"}]})
+    })
+}
+
+async fn alignments(
+    State(state): State<AppState>,
+    Extension(faults): Extension<Faults>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    route(&state, &faults, &headers, &body, "text-alignments", |_| {
+        json!({"source_blocks": [], "target_blocks": [], "source_roles": [],
+               "target_roles": [], "alignments": []})
+    })
+}
+
+async fn suggestions(
+    State(state): State<AppState>,
+    Extension(faults): Extension<Faults>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let name = "translation-suggestions";
+    route(&state, &faults, &headers, &body, name, |_| {
+        json!({"suggestions": [{"id": "s1", "label": "More formal",
+               "description": "Use a formal register", "steps": [], "exclusiveWith": []}]})
+    })
+}
+
+async fn insights(
+    State(state): State<AppState>,
+    Extension(faults): Extension<Faults>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    route(&state, &faults, &headers, &body, "word-insights", |_| {
+        json!({"insights": [{"id": "w1", "original_text": "Bonjour", "type": "greeting",
+               "variations": [{"text": "Hello"}]}], "marked_translation": "Hello"})
+    })
 }
 
 /// The value of cookie `name` in the request's `Cookie` headers.
