@@ -9,8 +9,12 @@ use crate::{Credential, Error};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// Paid-API answers: credit, rate-limit and HTML-page refusals worded once.
+mod api_json;
 /// Request accessors for unit tests, and the cache key.
 mod inspect;
+
+pub use api_json::decode_api_json;
 
 pub use wit::Method;
 

@@ -455,3 +455,110 @@ fn each_subscriber_failure_family_is_one_line_with_its_class() {
             "network error: Kagi subscriber summarizer failed: This page could not be summarized.",
         );
 }
+
+#[test]
+fn filter_summarizes_each_stdin_line_in_order_with_sorted_keys() {
+    let env = api_env();
+    let run = with_stdin(
+        &env,
+        &["summarize", "--filter"],
+        "  https://a.example/one \n\n plain words\n   \nhttp://b.example/two\n",
+    );
+    run.json();
+    let response = |input: &str| {
+        json!({
+            "data": {
+                "output": format!("API summary (summary) of {input}: the text makes one point."),
+                "tokens": 512,
+            },
+            "meta": {"id": "mock-summarize", "ms": 1234, "node": "us-east4"},
+        })
+    };
+    let expected = json!({"results": [
+        {"input": "https://a.example/one", "response": response("https://a.example/one")},
+        {"input": "plain words", "response": response("plain words")},
+        {"input": "http://b.example/two", "response": response("http://b.example/two")},
+    ]});
+    // Byte for byte: pretty JSON with keys sorted at every level.
+    assert_eq!(
+        run.stdout,
+        format!("{}\n", serde_json::to_string_pretty(&expected).unwrap())
+    );
+    assert_eq!(
+        api_bodies(&env),
+        [
+            r#"{"url":"https://a.example/one"}"#,
+            r#"{"text":"plain words"}"#,
+            r#"{"url":"http://b.example/two"}"#,
+        ]
+    );
+}
+
+#[test]
+fn filter_with_subscriber_summarizes_each_line_and_ignores_api_only_flags() {
+    let env = session_env();
+    let args = [
+        "summarize",
+        "--filter",
+        "--subscriber",
+        "--engine",
+        "agnes",
+        "--cache",
+        "false",
+    ];
+    let out = with_stdin(&env, &args, "https://a.example/page\nsome text\n").json();
+    let results = out["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[1]["input"], "some text");
+    assert_eq!(
+        results[1]["response"]["data"]["output"],
+        "Summary (article) of some text: the page explains its topic in three parts."
+    );
+    let sent = requests_to(&env, SUBSCRIBER);
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].query_value("url"), Some("https://a.example/page"));
+    assert_eq!(sent[1].query_value("text"), Some("some text"));
+}
+
+#[test]
+fn filter_refuses_url_text_and_an_empty_stdin_before_sending() {
+    let env = api_env();
+    let refused = "configuration error: summarize --filter reads from stdin; omit --url and --text";
+    env.run(&["summarize", "--filter", "--url", "https://a.example/"])
+        .fails_with(1, refused);
+    env.run(&["summarize", "--filter", "--text", "t"])
+        .fails_with(1, refused);
+    with_stdin(&env, &["summarize", "--filter"], " \n\n\t\n").fails_with(
+        1,
+        "configuration error: summarize --filter requires at least one stdin line",
+    );
+    assert_eq!(env.mock.requests(), []);
+}
+
+#[test]
+fn filter_stops_at_the_first_failing_line_and_prints_nothing() {
+    let env = session_env();
+    let lines = "https://a.example/one\nhttps://a.example/summary-error\nhttps://a.example/three\n";
+    with_stdin(&env, &["summarize", "--filter", "--subscriber"], lines).fails_with(
+        1,
+        "network error: Kagi subscriber summarizer failed: This page could not be summarized.",
+    );
+    let sent: Vec<_> = requests_to(&env, SUBSCRIBER)
+        .iter()
+        .map(|r| r.query_value("url").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        sent,
+        ["https://a.example/one", "https://a.example/summary-error"]
+    );
+}
+
+#[test]
+fn filter_skips_the_mode_check_of_length_and_never_uses_the_local_cache() {
+    let env = api_env();
+    let args = ["summarize", "--filter", "--length", "long", "--local-cache"];
+    for _ in 0..2 {
+        with_stdin(&env, &args, "cached?\n").json();
+    }
+    assert_eq!(api_bodies(&env), [r#"{"text":"cached?"}"#; 2]);
+}

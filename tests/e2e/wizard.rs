@@ -31,6 +31,20 @@ fn expect_or_show(p: &mut OsSession, what: &str) {
     }
 }
 
+/// Waits until a hidden-input prompt has turned the terminal's echo off. The
+/// prompt switches modes with a flush, so keys typed before the switch are
+/// discarded: typing only after it removes that race from the test.
+fn wait_until_input_is_hidden(p: &OsSession) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while p.get_process().get_echo().unwrap_or(true) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the prompt never hid its input"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 fn exit_code(session: &OsSession) -> i32 {
     match session.get_process().wait().expect("wait for kagi") {
         WaitStatus::Exited(_, code) => code,
@@ -46,9 +60,13 @@ fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
     p.send("\r").unwrap();
     expect_or_show(&mut p, "https://kagi.com/settings/user_details");
     expect_or_show(&mut p, "Paste your Session Link");
-    // (A link without a token is refused in place: the scripted unit test in
-    // commands/auth/wizard/tests.rs proves it. Here keys typed while the prompt redraws after
-    // an error can be lost on a pseudo-terminal, which made that step flaky.)
+    expect_or_show(&mut p, "input is hidden");
+    wait_until_input_is_hidden(&p);
+    // A link without a token is refused in place; then the real one, typed
+    // once the prompt has hidden its input again.
+    p.send("https://kagi.com/search?q=oops\r").unwrap();
+    expect_or_show(&mut p, "no token= parameter");
+    wait_until_input_is_hidden(&p);
     p.send(format!("https://kagi.com/search?token={SESSION_TOKEN}\r"))
         .unwrap();
     expect_or_show(&mut p, "Where should kagi keep the session token?");

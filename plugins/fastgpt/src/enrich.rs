@@ -132,7 +132,8 @@ mod tests {
             {"t":0,"rank":1,"url":"https://a.example/","title":"A","snippet":"s","published":"2024-01-01T00:00:00Z"},
             {"t":1,"list":["related one","related two"]},
             {"t":0,"url":"https://b.example/","title":"B"}]}"#;
-        let raw: Raw = crate::answer::decode("Enrich web", 200, None, body).unwrap();
+        let raw: Raw =
+            kagi_plugin_sdk::http::decode_api_json("Enrich web", 200, None, body).unwrap();
         let out = results(raw, "Enrich web").unwrap();
         assert_eq!(
             serde_json::to_value(&out).unwrap(),

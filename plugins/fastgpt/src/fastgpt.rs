@@ -163,7 +163,7 @@ mod tests {
     #[test]
     fn references_default_to_empty_and_keep_their_order() {
         let body = br#"{"meta":{"id":"1","node":"us-east","ms":10},"data":{"output":"answer","tokens":12}}"#;
-        let a: Answer = crate::answer::decode(SURFACE, 200, None, body).unwrap();
+        let a: Answer = kagi_plugin_sdk::http::decode_api_json(SURFACE, 200, None, body).unwrap();
         assert!(a.data.references.is_empty());
         assert_eq!(
             serde_json::to_string(&a).unwrap(),

@@ -1,20 +1,13 @@
 //! The paid Summarizer API, `POST {main}/api/v0/summarize` (wire protocol
-//! §6.6, API-JSON family), with the refinements `kagi fastgpt` gives the same
-//! family: running out of credit says where to add credit, 429 is a network
-//! error passing on Kagi's Retry-After, and an HTML page where JSON belongs
-//! is named as such.
+//! §6.6, API-JSON family); refusals are worded by the SDK's
+//! [`Response::api_json`](kagi_plugin_sdk::http::Response::api_json).
 
 use crate::args::ApiOptions;
-use kagi_plugin_sdk::http::{
-    Family, Request, Service, TimeoutClass, check_status, decode_json, error_detail, status_line,
-};
-use kagi_plugin_sdk::protocol::{is_out_of_credit, looks_like_html};
+use kagi_plugin_sdk::http::{Request, Service, TimeoutClass};
 use kagi_plugin_sdk::{Credential, Error};
 use serde::{Deserialize, Serialize};
 
 pub const SURFACE: &str = "Summarizer";
-/// Where an account that ran out of API credit adds more.
-const BILLING_URL: &str = "https://kagi.com/settings/billing_api";
 
 /// `url` or `text`, then the options given; absent fields are omitted.
 #[derive(Serialize)]
@@ -75,74 +68,17 @@ pub fn request(
 }
 
 pub fn fetch(request: &Request) -> Result<Summary, Error> {
-    let mut response = request.send()?;
-    let status = response.status();
-    let retry_after = response.header("retry-after").map(str::to_string);
-    let body = response.bytes()?;
-    decode(status, retry_after.as_deref(), &body)
-}
-
-fn decode(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<Summary, Error> {
-    if let Some(error) = refusal(status, retry_after, body) {
-        return Err(error);
-    }
-    check_status(Family::ApiJson, SURFACE, status, body)?;
-    if looks_like_html(&String::from_utf8_lossy(body)) {
-        return Err(Error::parse(format!(
-            "failed to parse {SURFACE} response: Kagi answered with a web page instead of JSON; try again later"
-        )));
-    }
-    decode_json(body, SURFACE)
-}
-
-/// Out of credit and rate limits, which the family alone words poorly.
-fn refusal(status: u16, retry_after: Option<&str>, body: &[u8]) -> Option<Error> {
-    if !(400..500).contains(&status) {
-        return None;
-    }
-    let detail = error_detail(body);
-    let mut reported = format!(
-        "Kagi {SURFACE} request rejected: HTTP {}",
-        status_line(status)
-    );
-    if !detail.is_empty() {
-        reported = format!("{reported}; {detail}");
-    }
-    if is_out_of_credit(status, body) {
-        let advice = format!("add API credit at {BILLING_URL}, then try again");
-        return Some(Error::auth(continued(&reported, &advice)));
-    }
-    (status == 429).then(|| Error::network(continued(&reported, &when_to_retry(retry_after))))
-}
-
-/// `text` and `advice`: after `; `, or as a new sentence when Kagi ended one.
-fn continued(text: &str, advice: &str) -> String {
-    if text.ends_with(['.', '!', '?']) {
-        let mut chars = advice.chars();
-        let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
-        format!("{text} {}{}", first.unwrap_or_default(), chars.as_str())
-    } else {
-        format!("{text}; {advice}")
-    }
-}
-
-/// Kagi's Retry-After (seconds or an HTTP date) as advice.
-fn when_to_retry(retry_after: Option<&str>) -> String {
-    match retry_after.map(str::trim).filter(|v| !v.is_empty()) {
-        Some(v) if v.bytes().all(|b| b.is_ascii_digit()) => {
-            format!("Kagi asks to wait {v} seconds before trying again")
-        }
-        Some(v) if v.len() <= 64 && v.chars().all(|c| c.is_ascii_graphic() || c == ' ') => {
-            format!("Kagi asks to wait until {v} before trying again")
-        }
-        _ => "wait a minute, then try again".to_string(),
-    }
+    request.send()?.api_json(SURFACE)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use kagi_plugin_sdk::ErrorClass;
+
+    fn decode(status: u16, retry_after: Option<&str>, body: &[u8]) -> Result<Summary, Error> {
+        kagi_plugin_sdk::http::decode_api_json(SURFACE, status, retry_after, body)
+    }
 
     fn body(r: &Request) -> serde_json::Value {
         serde_json::from_slice(r.body_bytes().unwrap()).unwrap()
@@ -183,30 +119,5 @@ mod tests {
             e.message,
             "failed to parse Summarizer response: at `data`: missing field `tokens` at line 1 column 58"
         );
-    }
-
-    #[test]
-    fn refusals_get_their_class_and_advice() {
-        let e = decode(
-            429,
-            Some("30"),
-            br#"{"error":[{"code":429,"msg":"Rate limited"}]}"#,
-        )
-        .unwrap_err();
-        assert_eq!(e.class, ErrorClass::Network);
-        assert!(
-            e.message
-                .ends_with("Rate limited; Kagi asks to wait 30 seconds before trying again"),
-            "{}",
-            e.message
-        );
-        assert_eq!(decode(402, None, b"").unwrap_err().class, ErrorClass::Auth);
-        assert_eq!(decode(401, None, b"").unwrap_err().class, ErrorClass::Auth);
-        assert_eq!(
-            decode(502, None, b"").unwrap_err().class,
-            ErrorClass::Network
-        );
-        let e = decode(200, None, b"<!DOCTYPE html><html></html>").unwrap_err();
-        assert_eq!(e.class, ErrorClass::Parse);
     }
 }

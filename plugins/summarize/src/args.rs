@@ -44,6 +44,9 @@ pub enum Mode {
 #[derive(Debug)]
 pub struct Args {
     pub input: Input,
+    /// `--filter`: each stdin line is summarized on its own (input is
+    /// [`Input::Stdin`]).
+    pub filter: bool,
     pub mode: Mode,
     /// The local cache's time to live, when `--local-cache` is given.
     pub local_cache: Option<Duration>,
@@ -53,6 +56,12 @@ impl FromInvocation for Args {
     fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
         let url: Option<String> = inv.get_opt("url")?;
         let text: Option<String> = inv.get_opt("text")?;
+        let filter = inv.get_flag("filter")?;
+        if filter && (url.is_some() || text.is_some()) {
+            return Err(Error::config(
+                "summarize --filter reads from stdin; omit --url and --text",
+            ));
+        }
         let input = match (url, text) {
             (Some(url), _) => Input::Url(url),
             (None, Some(text)) => Input::Text(text),
@@ -63,11 +72,12 @@ impl FromInvocation for Args {
         let target_language: Option<String> = inv.get_opt("target-language")?;
         let length: Option<String> = inv.get_opt("length")?;
         let cache: Option<bool> = inv.get_opt("cache")?;
+        // --filter ignores the options of the other mode instead (spec).
         let mode = if inv.get_flag("subscriber")? {
-            if engine.is_some() {
+            if engine.is_some() && !filter {
                 return Err(paid_api_only("--engine"));
             }
-            if cache.is_some() {
+            if cache.is_some() && !filter {
                 return Err(paid_api_only("--cache"));
             }
             Mode::Subscriber(SubscriberOptions {
@@ -76,7 +86,7 @@ impl FromInvocation for Args {
                 target_language: target_language.unwrap_or_default(),
             })
         } else {
-            if length.is_some() {
+            if length.is_some() && !filter {
                 return Err(Error::config("--length requires --subscriber"));
             }
             Mode::Api(ApiOptions {
@@ -87,9 +97,11 @@ impl FromInvocation for Args {
             })
         };
         let ttl: u64 = inv.get("cache-ttl")?;
-        let local_cache = inv.get_flag("local-cache")?;
+        // --filter never uses the local cache.
+        let local_cache = inv.get_flag("local-cache")? && !filter;
         Ok(Args {
             input,
+            filter,
             mode,
             local_cache: local_cache.then(|| Duration::from_secs(ttl)),
         })
@@ -183,6 +195,39 @@ mod tests {
             message(&[sub, ("summary-type", &["takeaway"])]),
             "subscriber summarize --summary-type must be one of: summary, keypoints, eli5; got 'takeaway'"
         );
+    }
+
+    #[test]
+    fn filter_ignores_the_other_modes_options_and_the_local_cache() {
+        let filter: (&str, &[&str]) = ("filter", &["true"]);
+        let args = parse(&[filter, ("length", &["long"]), ("local-cache", &["true"])]).unwrap();
+        assert!(args.filter);
+        assert_eq!(args.input, Input::Stdin);
+        assert_eq!(args.mode, Mode::Api(ApiOptions::default()));
+        assert_eq!(args.local_cache, None);
+        let args = parse(&[
+            filter,
+            ("subscriber", &["true"]),
+            ("engine", &["agnes"]),
+            ("cache", &["false"]),
+        ])
+        .unwrap();
+        assert!(matches!(args.mode, Mode::Subscriber(_)));
+        // The values themselves are still checked.
+        assert_eq!(
+            message(&[filter, ("subscriber", &["true"]), ("length", &["huge"])]),
+            "subscriber summarize --length must be one of: headline, overview, digest, medium, long; got 'huge'"
+        );
+    }
+
+    #[test]
+    fn filter_refuses_url_and_text() {
+        for given in [("url", &["https://a.example/"][..]), ("text", &["t"][..])] {
+            assert_eq!(
+                message(&[("filter", &["true"]), given]),
+                "summarize --filter reads from stdin; omit --url and --text"
+            );
+        }
     }
 
     #[test]

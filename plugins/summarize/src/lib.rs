@@ -1,10 +1,11 @@
 //! The `summarize` plugin: `kagi summarize` (cli-surface §1.5) through the
 //! paid Summarizer API (API token) or, with `--subscriber`, the subscriber
 //! summarizer (session token). The mode decides the credential; there is no
-//! fallback between them.
+//! fallback between them. `--filter` summarizes each stdin line on its own.
 
 mod api;
 mod args;
+mod filter;
 mod subscriber;
 
 use args::{Args, Input, Mode};
@@ -41,6 +42,9 @@ fn run(args: &Args) -> Result<(), Error> {
     };
     if !present {
         return Err(missing_credential(needed));
+    }
+    if args.filter {
+        return filter::run(&args.mode);
     }
     let (kind, value) = input(&args.input)?;
     match &args.mode {

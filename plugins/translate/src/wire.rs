@@ -1,8 +1,12 @@
 //! The translate host's JSON calls (wire protocol §6.12): every one a POST
 //! with the translate credential, its answer read by the Translate family
-//! (a 200 web page is an authentication error).
+//! (a 200 web page is an authentication error) in the spec's wording where
+//! it gives one.
 
-use kagi_plugin_sdk::http::{Family, Request, Service, TimeoutClass, check_status, decode_json};
+use kagi_plugin_sdk::http::{
+    Family, Request, Service, TimeoutClass, check_status, decode_json, is_html_answer, status_line,
+};
+use kagi_plugin_sdk::protocol::Token;
 use kagi_plugin_sdk::{Credential, Error};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -10,6 +14,9 @@ use serde_json::Value;
 
 /// How errors name this service.
 pub const SURFACE: &str = "Translate API";
+/// The spec's line for a session Kagi Translate refused (§6.12, cli-surface
+/// §8), worded as the host's bootstrap words it.
+const REJECTED: &str = "invalid or expired Kagi session token for Kagi Translate";
 
 /// `POST {translate}{path}` with `body`, the session and the translate session.
 pub fn post<T: Serialize>(path: &str, body: &T) -> Result<Request, Error> {
@@ -28,8 +35,27 @@ pub fn fetch<T: DeserializeOwned>(request: &Request) -> Result<T, Error> {
 
 /// The Translate family's checks, then JSON into `T`.
 pub fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    if let Some(error) = session_refused(status, body) {
+        return Err(error);
+    }
     check_status(Family::Session, SURFACE, status, body)?;
     decode_json(body, SURFACE)
+}
+
+/// A refused session (401/403, or a web page where JSON belongs) in the
+/// spec's words rather than the family's generic ones.
+fn session_refused(status: u16, body: &[u8]) -> Option<Error> {
+    let renew = Token::Session.renew();
+    match status {
+        401 | 403 => Some(Error::auth(format!(
+            "{REJECTED}: HTTP {}; {renew}",
+            status_line(status)
+        ))),
+        200 if is_html_answer(&String::from_utf8_lossy(body)) => {
+            Some(Error::auth(format!("{REJECTED}; {renew}")))
+        }
+        _ => None,
+    }
 }
 
 /// A detected language; `/api/detect` answers one or a list of them.
@@ -119,15 +145,27 @@ mod tests {
     }
 
     #[test]
-    fn a_web_page_where_json_belongs_is_an_expired_session() {
+    fn a_web_page_where_json_belongs_is_the_specs_expired_session_line() {
         let e = decode::<Value>(200, b"<!DOCTYPE html><html>Sign in</html>").unwrap_err();
         assert_eq!(e.class, ErrorClass::Auth);
-        assert!(
-            e.message
-                .starts_with("invalid or expired Kagi session token"),
-            "{}",
-            e.message
+        assert_eq!(
+            e.message,
+            "invalid or expired Kagi session token for Kagi Translate; copy a fresh Session Link and run `kagi auth`"
         );
+    }
+
+    #[test]
+    fn a_refused_session_reads_as_the_bootstrap_words_it() {
+        for (status, line) in [(401, "401 Unauthorized"), (403, "403 Forbidden")] {
+            let e = decode::<Value>(status, br#"{"error":"Invalid session"}"#).unwrap_err();
+            assert_eq!(e.class, ErrorClass::Auth);
+            assert_eq!(
+                e.message,
+                format!(
+                    "invalid or expired Kagi session token for Kagi Translate: HTTP {line}; copy a fresh Session Link and run `kagi auth`"
+                )
+            );
+        }
     }
 
     #[test]
