@@ -324,6 +324,18 @@ fn a_failing_translation_fails_the_command() {
 }
 
 #[test]
+fn a_refused_session_at_the_translate_call_is_the_specs_line() {
+    faulty("translate-fail=translate:401").run(&["translate", "Bonjour"]).fails_with(
+        1,
+        "authentication error: invalid or expired Kagi session token for Kagi Translate: HTTP 401 Unauthorized; copy a fresh Session Link and run `kagi auth`",
+    );
+    faulty("translate-fail=translate:html").run(&["translate", "Bonjour"]).fails_with(
+        1,
+        "authentication error: invalid or expired Kagi session token for Kagi Translate; copy a fresh Session Link and run `kagi auth`",
+    );
+}
+
+#[test]
 fn without_a_session_nothing_is_sent_and_stdin_is_not_read() {
     let env = Env::new();
     // Blank stdin would be refused on its own; the session is checked first.

@@ -66,7 +66,7 @@ impl Faults {
                 None if item == "empty" => f.empty = true,
                 _ => {
                     return Err(format!(
-                        "unknown fault spec item '{item}' (known: status=NNN, delay=MS, truncate, malformed, logged-out, empty, no-translate-cookie, bootstrap-fail=N, translate-fail=ROUTE)"
+                        "unknown fault spec item '{item}' (known: status=NNN, delay=MS, truncate, malformed, logged-out, empty, no-translate-cookie, bootstrap-fail=N, translate-fail=ROUTE[:STATUS|:html])"
                     ));
                 }
             }

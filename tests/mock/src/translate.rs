@@ -13,7 +13,8 @@
 //! Faults (see `faults.rs`): `no-translate-cookie` answers the bootstrap 200
 //! without the cookie; `bootstrap-fail=N` answers 503 to the first N
 //! bootstrap requests through that spec, then mints; `translate-fail=ROUTE`
-//! answers 503 to `/api/ROUTE` alone (e.g. `translate-fail=word-insights`).
+//! answers 503 to `/api/ROUTE` alone (e.g. `translate-fail=word-insights`),
+//! `ROUTE:STATUS` another status, `ROUTE:html` a signed-out page.
 
 use std::sync::atomic::Ordering;
 
@@ -131,11 +132,21 @@ fn route(
         Ok(json) => json,
         Err(refused) => return refused,
     };
-    if faults.translate_fail.as_deref() == Some(route) {
-        return api_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            &format!("{route} is unavailable"),
-        );
+    // `translate-fail=ROUTE` is a 503; `ROUTE:401` (any status) or
+    // `ROUTE:html` (a signed-out web page with 200) fails it another way.
+    if let Some(fail) = faults.translate_fail.as_deref() {
+        let (failing, how) = fail.split_once(':').unwrap_or((fail, "503"));
+        if failing == route {
+            if how == "html" {
+                return crate::pages::logged_out();
+            }
+            let status = how
+                .parse()
+                .ok()
+                .and_then(|n| StatusCode::from_u16(n).ok())
+                .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            return api_error(status, &format!("{route} is unavailable"));
+        }
     }
     json_ok(answer(&json))
 }
