@@ -14,7 +14,7 @@ mod api_json;
 /// Request accessors for unit tests, and the cache key.
 mod inspect;
 
-pub use api_json::decode_api_json;
+pub use api_json::{ApiMeta, decode_api_json};
 
 pub use wit::Method;
 

@@ -33,12 +33,7 @@ pub struct Summary {
     pub data: Data,
 }
 
-#[derive(Debug, Serialize, Deserialize, PartialEq)]
-pub struct Meta {
-    pub id: String,
-    pub node: String,
-    pub ms: u64,
-}
+pub use kagi_plugin_sdk::http::ApiMeta as Meta;
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 pub struct Data {

@@ -9,6 +9,14 @@ use crate::Error;
 use kagi_protocol::{is_out_of_credit, looks_like_html};
 use serde::de::DeserializeOwned;
 
+/// The `meta` block every answer of Kagi's paid API carries.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ApiMeta {
+    pub id: String,
+    pub node: String,
+    pub ms: u64,
+}
+
 /// Where an account that ran out of API credit adds more.
 const BILLING_URL: &str = "https://kagi.com/settings/billing_api";
 
