@@ -2,25 +2,7 @@
 
 use crate::search::{api_env, session_env, titles, urls};
 use crate::support::{Env, Run, assert_contains};
-use std::io::Write;
 use std::process::Stdio;
-
-fn with_stdin(env: &Env, args: &[&str], input: &str) -> Run {
-    let mut child = env
-        .command(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    Run::from(child.wait_with_output().unwrap())
-}
 
 #[test]
 fn batch_runs_arguments_concurrently_in_input_order() {
@@ -66,8 +48,7 @@ fn batch_runs_arguments_concurrently_in_input_order() {
 #[test]
 fn batch_from_stdin_with_one_failing_query() {
     let env = api_env();
-    let run = with_stdin(
-        &env,
+    let run = env.run_with_stdin(
         &["batch", "--snap", "docs"],
         "rust\n\n   \n  servererror please \ngo\n",
     );
@@ -151,7 +132,7 @@ fn batch_human_formats_and_templates() {
 #[test]
 fn batch_validation_and_shared_filters() {
     let env = session_env();
-    with_stdin(&env, &["batch"], "\n  \n").fails_with(
+    env.run_with_stdin(&["batch"], "\n  \n").fails_with(
         1,
         "configuration error: batch requires at least one query argument or stdin line",
     );

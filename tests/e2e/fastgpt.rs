@@ -1,29 +1,15 @@
 //! `kagi fastgpt` and `kagi enrich web|news`, the paid API tools, against the mock.
 
 use crate::support::Env;
-use kagi_mock::{API_TOKEN, Recorded};
+use kagi_mock::API_TOKEN;
 use serde_json::{Value, json};
 
 fn api_env() -> Env {
     Env::new().var("KAGI_API_TOKEN", API_TOKEN)
 }
 
-/// Points the main base URL at the mock's fault prefix.
-fn with_fault(env: Env, spec: &str) -> Env {
-    let url = env.mock.fault_url(spec);
-    env.var("KAGI_BASE_URL", &url)
-}
-
-fn requests_to(env: &Env, path: &str) -> Vec<Recorded> {
-    env.mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.path == path)
-        .collect()
-}
-
 fn fastgpt_bodies(env: &Env) -> Vec<Value> {
-    requests_to(env, "/api/v0/fastgpt")
+    env.requests_to("/api/v0/fastgpt")
         .iter()
         .map(|r| serde_json::from_slice(&r.body).unwrap())
         .collect()
@@ -53,7 +39,7 @@ fn fastgpt_prints_the_answer_in_the_spec_shape() {
         "{}",
         run.stdout
     );
-    let sent = requests_to(&env, "/api/v0/fastgpt");
+    let sent = env.requests_to("/api/v0/fastgpt");
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].method, "POST");
     assert_eq!(sent[0].header("content-type"), Some("application/json"));
@@ -115,7 +101,7 @@ fn fastgpt_local_cache_answers_a_second_run_without_a_request() {
 
 #[test]
 fn fastgpt_errors_are_never_cached() {
-    let env = with_fault(api_env(), "status=503");
+    let env = api_env().with_fault("status=503");
     for _ in 0..2 {
         env.run(&["fastgpt", "q", "--local-cache"])
             .fails_starting(1, "network error: Kagi FastGPT server error: HTTP 503");
@@ -137,7 +123,7 @@ fn a_missing_api_token_names_the_fix_and_sends_nothing() {
 
 #[test]
 fn running_out_of_api_credit_is_shown_as_kagi_reports_it() {
-    let env = with_fault(api_env(), "status=402");
+    let env = api_env().with_fault("status=402");
     env.run(&["fastgpt", "q"]).fails_with(
         1,
         "authentication error: Kagi FastGPT request rejected: HTTP 402 Payment Required; Insufficient credit to perform this request. Add API credit at https://kagi.com/settings/billing_api, then try again",
@@ -161,14 +147,14 @@ fn a_rejected_api_token_is_an_authentication_error() {
     );
     // The token was attached as `Authorization: Bot <token>`.
     assert_eq!(
-        requests_to(&env, "/api/v0/fastgpt")[0].header("authorization"),
+        env.requests_to("/api/v0/fastgpt")[0].header("authorization"),
         Some("Bot wrong")
     );
 }
 
 #[test]
 fn a_rate_limit_is_a_network_error_with_kagis_retry_after() {
-    with_fault(api_env(), "status=429")
+    api_env().with_fault("status=429")
         .run(&["fastgpt", "q"])
         .fails_with(
             1,
@@ -178,13 +164,13 @@ fn a_rate_limit_is_a_network_error_with_kagis_retry_after() {
 
 #[test]
 fn an_html_page_where_json_belongs_is_a_parse_error() {
-    with_fault(api_env(), "logged-out")
+    api_env().with_fault("logged-out")
         .run(&["fastgpt", "q"])
         .fails_with(
             1,
             "parse error: failed to parse FastGPT response: Kagi answered with a web page instead of JSON; try again later",
         );
-    with_fault(api_env(), "logged-out")
+    api_env().with_fault("logged-out")
         .run(&["enrich", "web", "q"])
         .fails_with(
             1,
@@ -194,16 +180,19 @@ fn an_html_page_where_json_belongs_is_a_parse_error() {
 
 #[test]
 fn malformed_json_and_server_errors_give_one_line() {
-    with_fault(api_env(), "malformed")
+    api_env()
+        .with_fault("malformed")
         .run(&["fastgpt", "q"])
         .fails_starting(1, "parse error: failed to parse FastGPT response: ");
-    with_fault(api_env(), "status=500")
+    api_env().with_fault("status=500")
         .run(&["enrich", "news", "q"])
         .fails_with(
             1,
             "network error: Kagi Enrich news server error: HTTP 500 Internal Server Error; Internal server error. Please try again later.",
         );
-    let run = with_fault(api_env(), "malformed").run(&["enrich", "web", "q"]);
+    let run = api_env()
+        .with_fault("malformed")
+        .run(&["enrich", "web", "q"]);
     assert_eq!(run.stderr.lines().count(), 1, "{}", run.stderr);
 }
 
@@ -224,7 +213,7 @@ fn enrich_web_and_news_print_results_without_related_searches() {
                 ],
             })
         );
-        let sent = requests_to(&env, &format!("/api/v0/enrich/{index}"));
+        let sent = env.requests_to(&format!("/api/v0/enrich/{index}"));
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].method, "GET");
         assert_eq!(sent[0].query_value("q"), Some("  local-first software "));

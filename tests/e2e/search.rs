@@ -447,14 +447,9 @@ fn a_logged_out_page_is_an_authentication_error() {
     );
 }
 
-fn with_fault(env: Env, spec: &str) -> Env {
-    let url = env.mock.fault_url(spec);
-    env.var("KAGI_BASE_URL", &url)
-}
-
 #[test]
 fn search_api_failures() {
-    with_fault(api_env(), "status=401").run(&["search", "rust"]).fails_with(
+    api_env().with_fault("status=401").run(&["search", "rust"]).fails_with(
         1,
         "authentication error: Kagi Search API rejected the API token: HTTP 401 Unauthorized; Invalid token; check KAGI_API_TOKEN or run `kagi auth`",
     );
@@ -465,49 +460,56 @@ fn search_api_failures() {
             1,
             "authentication error: Kagi Search API rejected the API token: HTTP 401",
         );
-    with_fault(api_env(), "status=402").run(&["search", "rust"]).fails_with(
+    api_env().with_fault("status=402").run(&["search", "rust"]).fails_with(
         1,
         "configuration error: Kagi Search API request rejected: HTTP 402 Payment Required; Insufficient credit to perform this request.",
     );
-    with_fault(api_env(), "status=429").run(&["search", "rust"]).fails_with(
+    api_env().with_fault("status=429").run(&["search", "rust"]).fails_with(
         1,
         "network error: Kagi Search API is rate limiting requests: HTTP 429 Too Many Requests; Rate limited. Retry later.; try again later",
     );
-    with_fault(api_env(), "status=503")
+    api_env()
+        .with_fault("status=503")
         .run(&["search", "rust"])
         .fails_starting(
             1,
             "network error: Kagi Search API server error: HTTP 503 Service Unavailable",
         );
-    with_fault(api_env(), "malformed")
+    api_env()
+        .with_fault("malformed")
         .run(&["search", "rust"])
         .fails_starting(1, "parse error: failed to parse Kagi Search API response:");
-    with_fault(api_env(), "truncate")
+    api_env()
+        .with_fault("truncate")
         .run(&["search", "rust"])
         .fails_starting(1, "network error:");
 }
 
 #[test]
 fn session_search_failures() {
-    with_fault(session_env(), "status=429")
+    session_env()
+        .with_fault("status=429")
         .run(&["search", "rust"])
         .fails_starting(
             1,
             "network error: unexpected Kagi search response status: HTTP 429 Too Many Requests",
         );
-    with_fault(session_env(), "status=403")
+    session_env().with_fault("status=403")
         .run(&["search", "rust"])
         .fails_starting(1, "authentication error: invalid or expired Kagi session token for search: HTTP 403 Forbidden");
-    with_fault(session_env(), "status=500")
+    session_env()
+        .with_fault("status=500")
         .run(&["search", "rust"])
         .fails_starting(1, "network error: Kagi search server error: HTTP 500");
-    with_fault(session_env(), "malformed")
+    session_env()
+        .with_fault("malformed")
         .run(&["search", "rust"])
         .fails_with(
             1,
             "parse error: failed to parse Kagi search response: it is not an HTML page",
         );
-    let out = with_fault(session_env(), "empty")
+    let out = session_env()
+        .with_fault("empty")
         .run(&["search", "rust"])
         .json();
     assert_eq!(out["data"], serde_json::json!([]));
@@ -722,7 +724,7 @@ fn the_cache_answers_without_a_request() {
         .json();
     assert_eq!(search_requests(&env).len(), 4);
     // Errors are never cached.
-    let failing = with_fault(session_env(), "status=500");
+    let failing = session_env().with_fault("status=500");
     failing
         .run(&["search", "rust", "--local-cache"])
         .fails_starting(1, "network error:");

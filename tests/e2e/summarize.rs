@@ -5,8 +5,6 @@
 use crate::support::{Env, Run, on_a_terminal};
 use kagi_mock::{API_TOKEN, Recorded, SESSION_TOKEN};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::Stdio;
 
 const API: &str = "/api/v0/summarize";
 const SUBSCRIBER: &str = "/mother/summary_labs";
@@ -23,22 +21,8 @@ fn both_env() -> Env {
     api_env().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
 }
 
-/// Points the main base URL at the mock's fault prefix.
-fn with_fault(env: Env, spec: &str) -> Env {
-    let url = env.mock.fault_url(spec);
-    env.var("KAGI_BASE_URL", &url)
-}
-
-fn requests_to(env: &Env, path: &str) -> Vec<Recorded> {
-    env.mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.path == path)
-        .collect()
-}
-
 fn api_bodies(env: &Env) -> Vec<String> {
-    requests_to(env, API)
+    env.requests_to(API)
         .iter()
         .map(|r| String::from_utf8(r.body.clone()).unwrap())
         .collect()
@@ -49,23 +33,6 @@ fn query_of(r: &Recorded) -> Vec<(&str, &str)> {
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect()
-}
-
-fn with_stdin(env: &Env, args: &[&str], input: &str) -> Run {
-    let mut child = env
-        .command(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    Run::from(child.wait_with_output().unwrap())
 }
 
 #[test]
@@ -87,7 +54,7 @@ fn the_api_summarizes_a_url_in_the_spec_shape() {
         "{}",
         run.stdout
     );
-    let sent = requests_to(&env, API);
+    let sent = env.requests_to(API);
     assert_eq!(sent.len(), 1);
     assert_eq!(sent[0].method, "POST");
     assert_eq!(sent[0].header("content-type"), Some("application/json"));
@@ -128,7 +95,9 @@ fn the_api_sends_each_option_only_when_given() {
 #[test]
 fn stdin_is_the_text_when_neither_url_nor_text_is_given() {
     let env = api_env();
-    let out = with_stdin(&env, &["summarize"], "  a long text\nin two lines\n").json();
+    let out = env
+        .run_with_stdin(&["summarize"], "  a long text\nin two lines\n")
+        .json();
     assert_eq!(
         out["data"]["output"],
         "API summary (summary) of a long text\nin two lines: the text makes one point."
@@ -139,9 +108,10 @@ fn stdin_is_the_text_when_neither_url_nor_text_is_given() {
     );
     // Subscriber mode reads it too, and sends it in the query string.
     let env = session_env();
-    with_stdin(&env, &["summarize", "--subscriber"], "piped words\n").json();
+    env.run_with_stdin(&["summarize", "--subscriber"], "piped words\n")
+        .json();
     assert_eq!(
-        requests_to(&env, SUBSCRIBER)[0].query_value("text"),
+        env.requests_to(SUBSCRIBER)[0].query_value("text"),
         Some("piped words")
     );
 }
@@ -149,7 +119,7 @@ fn stdin_is_the_text_when_neither_url_nor_text_is_given() {
 #[test]
 fn no_input_at_all_is_one_line_naming_the_options() {
     let env = api_env();
-    with_stdin(&env, &["summarize"], " \n").fails_with(
+    env.run_with_stdin(&["summarize"], " \n").fails_with(
         1,
         "configuration error: summarize requires exactly one of --url or --text (or the text on stdin)",
     );
@@ -167,8 +137,8 @@ fn the_api_token_is_used_unless_subscriber_asks_for_the_session() {
     env.run(&["summarize", "--text", "t"]).json();
     env.run(&["summarize", "--subscriber", "--text", "t"])
         .json();
-    let api = requests_to(&env, API);
-    let sub = requests_to(&env, SUBSCRIBER);
+    let api = env.requests_to(API);
+    let sub = env.requests_to(SUBSCRIBER);
     assert_eq!((api.len(), sub.len()), (1, 1));
     assert_eq!(api[0].header("authorization"), Some("Bot test-api-token"));
     assert_eq!(api[0].header("cookie"), None);
@@ -218,7 +188,7 @@ fn the_subscriber_query_carries_every_option_in_wire_order() {
         "JA",
     ])
     .json();
-    let sent = requests_to(&env, SUBSCRIBER);
+    let sent = env.requests_to(SUBSCRIBER);
     assert_eq!(sent[0].method, "GET");
     assert_eq!(
         query_of(&sent[0]),
@@ -327,7 +297,7 @@ fn the_local_cache_answers_again_per_mode_namespace() {
     assert_eq!(first.stdout, second.stdout);
     first.json();
     assert_eq!(
-        requests_to(&env, API).len(),
+        env.requests_to(API).len(),
         1,
         "the second run is a cache hit"
     );
@@ -346,7 +316,7 @@ fn the_local_cache_answers_again_per_mode_namespace() {
         .collect();
     assert_eq!(sub[0], sub[1]);
     assert_eq!(sub[0]["data"]["state"], "done");
-    assert_eq!(requests_to(&env, SUBSCRIBER).len(), 1);
+    assert_eq!(env.requests_to(SUBSCRIBER).len(), 1);
     // Without the flag, or with a TTL of zero, it asks again.
     env.run(&["summarize", "--text", "cached"]).json();
     env.run(&[
@@ -358,17 +328,17 @@ fn the_local_cache_answers_again_per_mode_namespace() {
         "0",
     ])
     .json();
-    assert_eq!(requests_to(&env, API).len(), 3);
+    assert_eq!(env.requests_to(API).len(), 3);
 }
 
 #[test]
 fn api_errors_are_never_cached() {
-    let env = with_fault(api_env(), "status=503");
+    let env = api_env().with_fault("status=503");
     for _ in 0..2 {
         env.run(&["summarize", "--text", "t", "--local-cache"])
             .fails_starting(1, "network error: Kagi Summarizer server error: HTTP 503");
     }
-    assert_eq!(requests_to(&env, API).len(), 2);
+    assert_eq!(env.requests_to(API).len(), 2);
 }
 
 /// Asserts a one-line network error for a body cut short mid-way.
@@ -392,27 +362,27 @@ fn each_api_failure_family_is_one_line_with_its_class() {
         1,
         "authentication error: invalid Kagi API token or access is not enabled for Summarizer: HTTP 401 Unauthorized; check KAGI_API_TOKEN or run `kagi auth`; Invalid token",
     );
-    with_fault(api_env(), "status=402").run(&t).fails_with(
+    api_env().with_fault("status=402").run(&t).fails_with(
         1,
         "authentication error: Kagi Summarizer request rejected: HTTP 402 Payment Required; Insufficient credit to perform this request. Add API credit at https://kagi.com/settings/billing_api, then try again",
     );
-    with_fault(api_env(), "status=429").run(&t).fails_with(
+    api_env().with_fault("status=429").run(&t).fails_with(
         1,
         "network error: Kagi Summarizer request rejected: HTTP 429 Too Many Requests; Rate limited. Retry later. Kagi asks to wait 30 seconds before trying again",
     );
-    with_fault(api_env(), "status=500").run(&t).fails_with(
+    api_env().with_fault("status=500").run(&t).fails_with(
         1,
         "network error: Kagi Summarizer server error: HTTP 500 Internal Server Error; Internal server error. Please try again later.",
     );
-    with_fault(api_env(), "malformed").run(&t).fails_with(
+    api_env().with_fault("malformed").run(&t).fails_with(
         1,
         "parse error: failed to parse Summarizer response: at `data[0]`: invalid type: map, expected a string at line 1 column 51",
     );
-    with_fault(api_env(), "logged-out").run(&t).fails_with(
+    api_env().with_fault("logged-out").run(&t).fails_with(
         1,
         "parse error: failed to parse Summarizer response: Kagi answered with a web page instead of JSON; try again later",
     );
-    cut_short(&with_fault(api_env(), "truncate").run(&t), API);
+    cut_short(&api_env().with_fault("truncate").run(&t), API);
 }
 
 #[test]
@@ -426,23 +396,23 @@ fn each_subscriber_failure_family_is_one_line_with_its_class() {
             1,
             "authentication error: invalid or expired Kagi session token: the subscriber summarizer answered with a web page; copy a fresh Session Link and run `kagi auth`",
         );
-    with_fault(session_env(), "status=401").run(&t).fails_with(
+    session_env().with_fault("status=401").run(&t).fails_with(
         1,
         "authentication error: invalid or expired Kagi session token for subscriber summarizer: HTTP 401 Unauthorized; copy a fresh Session Link and run `kagi auth`; 401 Unauthorized Unauthorized Invalid token Back to Kagi",
     );
-    with_fault(session_env(), "status=429").run(&t).fails_with(
+    session_env().with_fault("status=429").run(&t).fails_with(
         1,
         "network error: unexpected Kagi subscriber summarizer response status: HTTP 429 Too Many Requests; 429 Too Many Requests Too Many Requests Rate limited. Retry later. Back to Kagi",
     );
-    with_fault(session_env(), "status=503").run(&t).fails_with(
+    session_env().with_fault("status=503").run(&t).fails_with(
         1,
         "network error: Kagi subscriber summarizer server error: HTTP 503 Service Unavailable; 503 Service Unavailable Service Unavailable Internal server error. Please try again later. Back to Kagi",
     );
-    with_fault(session_env(), "malformed").run(&t).fails_with(
+    session_env().with_fault("malformed").run(&t).fails_with(
         1,
         "parse error: subscriber summarizer response did not include a new_message.json frame",
     );
-    cut_short(&with_fault(session_env(), "truncate").run(&t), SUBSCRIBER);
+    cut_short(&session_env().with_fault("truncate").run(&t), SUBSCRIBER);
     session_env()
         .run(&[
             "summarize",
@@ -459,8 +429,7 @@ fn each_subscriber_failure_family_is_one_line_with_its_class() {
 #[test]
 fn filter_summarizes_each_stdin_line_in_order_with_sorted_keys() {
     let env = api_env();
-    let run = with_stdin(
-        &env,
+    let run = env.run_with_stdin(
         &["summarize", "--filter"],
         "  https://a.example/one \n\n plain words\n   \nhttp://b.example/two\n",
     );
@@ -506,7 +475,9 @@ fn filter_with_subscriber_summarizes_each_line_and_ignores_api_only_flags() {
         "--cache",
         "false",
     ];
-    let out = with_stdin(&env, &args, "https://a.example/page\nsome text\n").json();
+    let out = env
+        .run_with_stdin(&args, "https://a.example/page\nsome text\n")
+        .json();
     let results = out["results"].as_array().unwrap();
     assert_eq!(results.len(), 2);
     assert_eq!(results[1]["input"], "some text");
@@ -514,7 +485,7 @@ fn filter_with_subscriber_summarizes_each_line_and_ignores_api_only_flags() {
         results[1]["response"]["data"]["output"],
         "Summary (article) of some text: the page explains its topic in three parts."
     );
-    let sent = requests_to(&env, SUBSCRIBER);
+    let sent = env.requests_to(SUBSCRIBER);
     assert_eq!(sent.len(), 2);
     assert_eq!(sent[0].query_value("url"), Some("https://a.example/page"));
     assert_eq!(sent[1].query_value("text"), Some("some text"));
@@ -528,10 +499,11 @@ fn filter_refuses_url_text_and_an_empty_stdin_before_sending() {
         .fails_with(1, refused);
     env.run(&["summarize", "--filter", "--text", "t"])
         .fails_with(1, refused);
-    with_stdin(&env, &["summarize", "--filter"], " \n\n\t\n").fails_with(
-        1,
-        "configuration error: summarize --filter requires at least one stdin line",
-    );
+    env.run_with_stdin(&["summarize", "--filter"], " \n\n\t\n")
+        .fails_with(
+            1,
+            "configuration error: summarize --filter requires at least one stdin line",
+        );
     assert_eq!(env.mock.requests(), []);
 }
 
@@ -539,11 +511,13 @@ fn filter_refuses_url_text_and_an_empty_stdin_before_sending() {
 fn filter_stops_at_the_first_failing_line_and_prints_nothing() {
     let env = session_env();
     let lines = "https://a.example/one\nhttps://a.example/summary-error\nhttps://a.example/three\n";
-    with_stdin(&env, &["summarize", "--filter", "--subscriber"], lines).fails_with(
-        1,
-        "network error: Kagi subscriber summarizer failed: This page could not be summarized.",
-    );
-    let sent: Vec<_> = requests_to(&env, SUBSCRIBER)
+    env.run_with_stdin(&["summarize", "--filter", "--subscriber"], lines)
+        .fails_with(
+            1,
+            "network error: Kagi subscriber summarizer failed: This page could not be summarized.",
+        );
+    let sent: Vec<_> = env
+        .requests_to(SUBSCRIBER)
         .iter()
         .map(|r| r.query_value("url").unwrap().to_string())
         .collect();
@@ -558,7 +532,7 @@ fn filter_skips_the_mode_check_of_length_and_never_uses_the_local_cache() {
     let env = api_env();
     let args = ["summarize", "--filter", "--length", "long", "--local-cache"];
     for _ in 0..2 {
-        with_stdin(&env, &args, "cached?\n").json();
+        env.run_with_stdin(&args, "cached?\n").json();
     }
     assert_eq!(api_bodies(&env), [r#"{"text":"cached?"}"#; 2]);
 }

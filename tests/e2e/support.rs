@@ -137,15 +137,56 @@ impl Env {
         self.run(&argv.iter().map(String::as_str).collect::<Vec<_>>())
     }
 
+    /// Points the main base URL at the mock's fault prefix (`status=503`, …).
+    pub fn with_fault(self, spec: &str) -> Env {
+        let url = self.mock.fault_url(spec);
+        self.var("KAGI_BASE_URL", &url)
+    }
+
+    /// The requests the mock recorded for `path`.
+    pub fn requests_to(&self, path: &str) -> Vec<kagi_mock::Recorded> {
+        self.mock
+            .requests()
+            .into_iter()
+            .filter(|r| r.path == path)
+            .collect()
+    }
+
+    /// Runs `kagi ARGS` with `input` piped into its stdin.
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut cmd = self.command(args);
+        canaries_of(&cmd);
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("kagi runs");
+        child
+            .stdin
+            .take()
+            .expect("piped")
+            .write_all(input.as_bytes())
+            .expect("kagi reads its stdin");
+        let output = child.wait_with_output().expect("kagi runs");
+        self.canary_minted();
+        Run::from(output)
+    }
+
+    /// What the mock minted during a run (the translate session) is a secret
+    /// kagi knows as well as the configured ones.
+    fn canary_minted(&self) {
+        for minted in self.mock.translate_sessions() {
+            canary(&minted);
+        }
+    }
+
     pub fn run(&self, args: &[&str]) -> Run {
         let mut cmd = self.command(args);
         canaries_of(&cmd);
         let output = cmd.output().expect("kagi runs");
-        // What the mock minted during the run (the translate session) is a
-        // secret kagi knows as well as the configured ones.
-        for minted in self.mock.translate_sessions() {
-            canary(&minted);
-        }
+        self.canary_minted();
         Run::from(output)
     }
 }

@@ -2,11 +2,9 @@
 //! §1.10, wire protocol §6.12): detection, the translation, the four
 //! auxiliary calls and what their failures become.
 
-use crate::support::{Env, Run, canaries_of, canary};
+use crate::support::Env;
 use kagi_mock::{MockServer, Recorded, SESSION_TOKEN};
 use serde_json::{Value, json};
-use std::io::Write;
-use std::process::Stdio;
 
 const AUXILIARY: [(&str, &str, &str); 4] = [
     (
@@ -37,26 +35,6 @@ fn faulty(spec: &str) -> Env {
 }
 
 /// `kagi ARGS` with `input` on stdin.
-fn run_with_stdin(env: &Env, args: &[&str], input: &str) -> Run {
-    let mut cmd = env.command(args);
-    canaries_of(&cmd);
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("kagi runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let output = child.wait_with_output().unwrap();
-    for minted in env.mock.translate_sessions() {
-        canary(&minted);
-    }
-    Run::from(output)
-}
-
 fn api_requests(env: &Env) -> Vec<Recorded> {
     let all = env.mock.requests();
     all.into_iter()
@@ -153,12 +131,9 @@ fn detect_carries_no_session_token_and_every_other_call_the_minted_one() {
 #[test]
 fn without_text_stdin_is_read_and_trimmed() {
     let env = session_env();
-    let out = run_with_stdin(
-        &env,
-        &["translate", "--to", "de"],
-        "\n  Salut tout le monde \n",
-    )
-    .json();
+    let out = env
+        .run_with_stdin(&["translate", "--to", "de"], "\n  Salut tout le monde \n")
+        .json();
     assert_eq!(
         out["translation"]["translation"],
         "[fr->de] Salut tout le monde"
@@ -169,7 +144,7 @@ fn without_text_stdin_is_read_and_trimmed() {
 #[test]
 fn blank_stdin_is_refused_before_anything_is_sent() {
     let env = session_env();
-    run_with_stdin(&env, &["translate"], " \n\t\n").fails_with(
+    env.run_with_stdin(&["translate"], " \n\t\n").fails_with(
         1,
         "configuration error: translate requires TEXT or non-empty stdin",
     );
@@ -339,7 +314,7 @@ fn a_refused_session_at_the_translate_call_is_the_specs_line() {
 fn without_a_session_nothing_is_sent_and_stdin_is_not_read() {
     let env = Env::new();
     // Blank stdin would be refused on its own; the session is checked first.
-    run_with_stdin(&env, &["translate"], "").fails_with(
+    env.run_with_stdin(&["translate"], "").fails_with(
         1,
         "configuration error: this command requires KAGI_SESSION_TOKEN (env or .kagi.toml [auth] session_token); run `kagi auth` to set it up",
     );
