@@ -40,6 +40,7 @@ pub mod settings;
 pub mod stdin;
 pub mod storage;
 pub mod stream;
+pub mod summarizer;
 
 pub use args::Invocation;
 pub use command::{FromInvocation, Router};

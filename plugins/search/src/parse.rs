@@ -9,7 +9,6 @@
 use crate::model::{NewsCluster, NewsItem, NewsResponse, SearchResult};
 use kagi_plugin_sdk::Error;
 use scraper::{ElementRef, Html, Selector};
-use serde::Serialize;
 use serde_json::Value;
 
 fn selector(css: &str) -> Selector {
@@ -191,32 +190,7 @@ fn api_item(item: &Value) -> Option<SearchResult> {
 }
 
 /// The subscriber summarizer's answer, as `search --follow` prints it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Summary {
-    pub meta: SummaryMeta,
-    pub data: SummaryData,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct SummaryMeta {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SummaryData {
-    pub id: String,
-    pub thread_id: String,
-    pub created_at: String,
-    pub state: String,
-    pub prompt: String,
-    pub output: String,
-    pub markdown: String,
-    pub metadata_html: String,
-    pub documents: Vec<Value>,
-}
+pub use kagi_plugin_sdk::summarizer::{Summary, SummaryData, SummaryMeta};
 
 pub const SUMMARIZER: &str = "subscriber summarizer";
 
@@ -232,12 +206,7 @@ pub fn summary_stream(body: &[u8]) -> Result<Summary, Error> {
     let mut message: Option<Value> = None;
     for frame in kagi_plugin_sdk::stream::frames(body) {
         match frame.tag.as_str() {
-            "hi" => {
-                if let Ok(v) = serde_json::from_str::<Value>(&frame.payload) {
-                    meta.version = v.get("v").and_then(Value::as_str).map(str::to_string);
-                    meta.trace = v.get("trace").and_then(Value::as_str).map(str::to_string);
-                }
-            }
+            "hi" => meta = SummaryMeta::from_hi(&frame.payload).unwrap_or(meta),
             "new_message.json" => {
                 let v = serde_json::from_str::<Value>(&frame.payload).map_err(|e| {
                     Error::parse(format!("failed to parse {SUMMARIZER} message: {e}"))

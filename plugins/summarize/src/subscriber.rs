@@ -7,38 +7,12 @@ use crate::args::SubscriberOptions;
 use kagi_plugin_sdk::http::{Family, Request, Service, TimeoutClass, check_status, is_html_answer};
 use kagi_plugin_sdk::stream::{Frame, FrameReader};
 use kagi_plugin_sdk::{Credential, Error, out};
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub const SURFACE: &str = "subscriber summarizer";
 
 /// `{"meta":{"version"?,"trace"?},"data":{...}}` (cli-surface §5.2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Summary {
-    pub meta: Meta,
-    pub data: Data,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Meta {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub trace: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Data {
-    pub id: String,
-    pub thread_id: String,
-    pub created_at: String,
-    pub state: String,
-    pub prompt: String,
-    pub output: String,
-    pub markdown: String,
-    pub metadata_html: String,
-    pub documents: Vec<Value>,
-}
+pub use kagi_plugin_sdk::summarizer::{Summary, SummaryData as Data, SummaryMeta as Meta};
 
 /// The query in the order Kagi's web app sends it: the input, `stream`,
 /// `target_language` (always, possibly empty), `summary_type`, `summary_length`.
@@ -107,9 +81,8 @@ impl Stream {
     fn apply(&mut self, frame: Frame) -> Result<(), Error> {
         match frame.tag.as_str() {
             "hi" => {
-                if let Ok(v) = serde_json::from_str::<Value>(&frame.payload) {
-                    self.meta.version = text_field(&v, "v");
-                    self.meta.trace = text_field(&v, "trace");
+                if let Some(meta) = Meta::from_hi(&frame.payload) {
+                    self.meta = meta;
                 }
             }
             "new_message.json" => {
