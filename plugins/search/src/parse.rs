@@ -197,7 +197,7 @@ pub const SUMMARIZER: &str = "subscriber summarizer";
 /// Frames `hi` and `new_message.json` (the last one wins) of a summarizer stream.
 pub fn summary_stream(body: &[u8]) -> Result<Summary, Error> {
     let text = String::from_utf8_lossy(body);
-    if text.contains("<!DOCTYPE html") || text.contains("<html") {
+    if kagi_plugin_sdk::http::is_html_answer(&text) {
         return Err(Error::auth(
             "invalid or expired Kagi session token: the subscriber summarizer answered with a web page; copy a fresh Session Link and run `kagi auth`",
         ));
