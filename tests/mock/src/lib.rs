@@ -7,6 +7,13 @@
 //! service; add a module and merge its `routes()` in [`router`] to cover more of Kagi.
 
 mod account;
+mod assistant;
+mod bangs;
+mod custom_assistants;
+mod lenses;
+mod quick;
+mod redirects;
+mod webhook;
 mod echo;
 pub mod escapes;
 mod faults;
@@ -79,6 +86,13 @@ pub(crate) struct Shared {
     translate_minted: Mutex<Vec<String>>,
     /// Bootstrap requests answered 503 by the `bootstrap-fail=N` fault.
     pub(crate) bootstrap_failures: AtomicUsize,
+    /// Per-feature state, each owned by its module.
+    pub(crate) assistant: Mutex<assistant::State>,
+    pub(crate) custom_assistants: Mutex<custom_assistants::State>,
+    pub(crate) lenses: Mutex<lenses::State>,
+    pub(crate) bangs: Mutex<bangs::State>,
+    pub(crate) redirects: Mutex<redirects::State>,
+    pub(crate) webhook: Mutex<webhook::State>,
 }
 
 impl Shared {
@@ -185,6 +199,12 @@ impl MockBuilder {
             translate_session: self.translate_session,
             translate_minted: Mutex::new(Vec::new()),
             bootstrap_failures: AtomicUsize::new(0),
+            assistant: Mutex::default(),
+            custom_assistants: Mutex::default(),
+            lenses: Mutex::default(),
+            bangs: Mutex::default(),
+            redirects: Mutex::default(),
+            webhook: Mutex::default(),
         });
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let state = shared.clone();
@@ -240,6 +260,13 @@ fn router(state: AppState) -> Router {
         .merge(summarizer::routes())
         .merge(paid_api::routes())
         .merge(translate::routes())
+        .merge(assistant::routes())
+        .merge(custom_assistants::routes())
+        .merge(lenses::routes())
+        .merge(bangs::routes())
+        .merge(redirects::routes())
+        .merge(quick::routes())
+        .merge(webhook::routes())
         .fallback(not_found)
         .with_state(state)
 }
