@@ -16,6 +16,8 @@ pub mod exit {
     /// A plugin was refused: bad manifest, forbidden import, incompatible API,
     /// or it tried something it was not granted.
     pub const PLUGIN_DENIED: i32 = 4;
+    /// The user pressed Ctrl-C (128 + SIGINT, as shells report it).
+    pub const INTERRUPTED: i32 = 130;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,6 +47,8 @@ pub enum Error {
         plugin: String,
         reason: String,
     },
+    /// The user pressed Ctrl-C while a plugin ran: `interrupted`, exit 130.
+    Interrupted,
 }
 
 impl Error {
@@ -59,6 +63,7 @@ impl Error {
             Error::Failure { code, .. } => *code,
             Error::PluginFailed { .. } => exit::PLUGIN_FAILED,
             Error::PluginDenied { .. } => exit::PLUGIN_DENIED,
+            Error::Interrupted => exit::INTERRUPTED,
         }
     }
 }
@@ -73,6 +78,7 @@ impl fmt::Display for Error {
             Error::Parse(m) => write!(f, "parse error: {m}"),
             Error::Failure { class, message, .. } => write!(f, "{class} error: {message}"),
             Error::Output(m) => write!(f, "error: {m}"),
+            Error::Interrupted => f.write_str("interrupted"),
             Error::PluginFailed {
                 plugin,
                 reason,

@@ -13,6 +13,8 @@ pub struct Parsed {
     pub files: Vec<Named>,
     /// Values of destination `url` arguments, granted for this run.
     pub destinations: Vec<Named>,
+    /// Values of `output-file` arguments, which the host writes for the plugin.
+    pub outputs: Vec<Named>,
 }
 
 /// A value the user gave an argument that the host acts on itself.
@@ -30,7 +32,7 @@ pub struct Named {
 pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
     let mut path = vec![top.name.clone()];
     let mut args = Vec::new();
-    let (mut files, mut destinations) = (Vec::new(), Vec::new());
+    let (mut files, mut destinations, mut outputs) = (Vec::new(), Vec::new(), Vec::new());
     let mut spec = top;
     let mut current = matches;
     loop {
@@ -48,6 +50,7 @@ pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
                         let acted_on = match arg.value_type {
                             ValueType::File => Some(&mut files),
                             ValueType::Url if arg.destination => Some(&mut destinations),
+                            ValueType::OutputFile => Some(&mut outputs),
                             _ => None,
                         };
                         if let Some(list) = acted_on {
@@ -63,7 +66,7 @@ pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
                         }
                         // The plugin sees a file's name, never where it is.
                         let values = match arg.value_type {
-                            ValueType::File => values
+                            ValueType::File | ValueType::OutputFile => values
                                 .iter()
                                 .map(|v| file_name(v).unwrap_or_default())
                                 .collect(),
@@ -91,6 +94,7 @@ pub fn collect(top: &CommandSpec, matches: &ArgMatches) -> Parsed {
         args,
         files,
         destinations,
+        outputs,
     }
 }
 

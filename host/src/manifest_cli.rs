@@ -92,7 +92,9 @@ fn arg_from_spec(spec: &ArgSpec) -> Arg {
                     ValueType::Bool => {
                         arg.value_parser(PossibleValuesParser::new(["true", "false"]))
                     }
-                    ValueType::File => arg.value_hint(clap::ValueHint::FilePath),
+                    ValueType::File | ValueType::OutputFile => {
+                        arg.value_hint(clap::ValueHint::FilePath)
+                    }
                     ValueType::Url => arg
                         .value_hint(clap::ValueHint::Url)
                         .value_parser(parse_http_url),

@@ -30,6 +30,8 @@ pub struct Secrets {
     matcher: Option<AhoCorasick>,
     /// Which secret each pattern spells (for denial messages).
     owners: Vec<&'static str>,
+    /// Every spelling, for telling whether a chunk ends inside one.
+    patterns: Vec<Vec<u8>>,
     longest: usize,
 }
 
@@ -64,12 +66,29 @@ impl Secrets {
         Secrets {
             matcher: Some(matcher),
             owners,
+            patterns: patterns.into_iter().map(String::into_bytes).collect(),
             longest,
         }
     }
 
     pub fn is_empty(&self) -> bool {
         self.matcher.is_none()
+    }
+
+    /// Where the part of `buf` that could begin a secret (the next bytes
+    /// completing it) starts: its length when no tail of it begins one. Only
+    /// such a tail is held back, so a streamed answer is not held up by bytes
+    /// that cannot be part of a secret.
+    fn unfinished_from(&self, buf: &[u8]) -> usize {
+        let from = buf.len().saturating_sub(self.longest.saturating_sub(1));
+        (from..buf.len())
+            .find(|&i| {
+                let tail = &buf[i..];
+                self.patterns
+                    .iter()
+                    .any(|p| p.len() > tail.len() && p[..tail.len()].eq_ignore_ascii_case(tail))
+            })
+            .unwrap_or(buf.len())
     }
 
     /// Which secret `bytes` contains, if any.
@@ -153,7 +172,7 @@ impl StreamRedactor {
         buf.extend_from_slice(chunk);
         // A match starting before `cut` lies wholly inside `buf`; one starting
         // at or after it may still be growing, so those bytes wait.
-        let cut = buf.len().saturating_sub(self.secrets.longest - 1);
+        let cut = self.secrets.unfinished_from(&buf);
         let mut out = Vec::with_capacity(buf.len());
         let mut pos = 0;
         for m in matcher.find_iter(&buf) {
@@ -255,6 +274,22 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "<p>[redacted]</p><p>[redacted]</p>and more text"
         );
+    }
+
+    #[test]
+    fn only_a_tail_that_could_begin_a_secret_is_held_back() {
+        let mut r = StreamRedactor::new(secrets());
+        // Nothing of this could begin a secret: all of it is handed over.
+        assert_eq!(
+            r.push(b"tokens.json:{\"text\":\"<p>Hi\"}\0\n"),
+            b"tokens.json:{\"text\":\"<p>Hi\"}\0\n"
+        );
+        // `s3c` (any case) could: it waits for the next chunk.
+        assert_eq!(r.push(b"more S3C"), b"more ");
+        assert_eq!(r.push(b"r3t/Tok+en=\xc3\xbc!"), b"[redacted]!");
+        assert_eq!(r.push(b"s3"), b"");
+        assert_eq!(r.push(b"x"), b"s3x");
+        assert_eq!(r.finish(), b"");
     }
 
     #[test]

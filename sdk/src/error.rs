@@ -20,6 +20,8 @@ pub enum ErrorClass {
     Batch,
     /// A bug in the plugin.
     Internal,
+    /// The user pressed Ctrl-C: the host prints `interrupted` and exits 130.
+    Interrupted,
     /// A class of the plugin's own: `<class> error:` and its exit code (1,
     /// or 5 to 63; the host refuses the codes it gives itself). `class` has
     /// only lowercase letters, digits, `-` and spaces.
@@ -60,6 +62,15 @@ impl Error {
     pub fn internal(message: impl Into<String>) -> Self {
         Self::new(ErrorClass::Internal, message)
     }
+    /// The user pressed Ctrl-C (what an interrupted host call turns into).
+    pub fn interrupted() -> Self {
+        Self::new(ErrorClass::Interrupted, "interrupted")
+    }
+    /// Whether this error is an interrupt: a loop that cancels only the
+    /// current step checks it (and calls [`crate::terminal::take_interrupt`]).
+    pub fn is_interrupted(&self) -> bool {
+        self.class == ErrorClass::Interrupted
+    }
 
     pub(crate) fn into_wit(self) -> WitError {
         let m = self.message;
@@ -78,6 +89,7 @@ impl Error {
             ErrorClass::Parse => WitError::Parse(m),
             ErrorClass::Batch => other("batch", 1, m),
             ErrorClass::Internal => WitError::Internal(m),
+            ErrorClass::Interrupted => WitError::Interrupted,
             ErrorClass::Other { class, exit_code } => other(class, exit_code, m),
         }
     }
@@ -94,6 +106,8 @@ impl fmt::Display for Error {
             ErrorClass::Parse => "parse error",
             ErrorClass::Batch => "batch error",
             ErrorClass::Internal => "internal error",
+            // Printed as it is, without a class prefix.
+            ErrorClass::Interrupted => return f.write_str(&self.message),
             ErrorClass::Other { class: name, .. } => {
                 class = format!("{name} error");
                 &class

@@ -64,3 +64,11 @@ impl NamedFile {
 fn read_from_host(index: u32) -> Result<Vec<u8>, Error> {
     crate::bindings::kagi::plugin::files::read(index).map_err(Error::internal)
 }
+
+/// Replaces the content of the file the user named with the `output-file`
+/// argument `arg` (e.g. `--export PATH`), creating it if absent. The host
+/// writes it: only a regular file, at most 32 MiB; the plugin never sees
+/// the path. An argument the user did not give is an error.
+pub fn write_output(arg: &str, content: &[u8]) -> Result<(), Error> {
+    crate::bindings::kagi::plugin::files::write(arg, content).map_err(Error::config)
+}

@@ -368,6 +368,7 @@ fn transport_error(e: wit::Error) -> Error {
         | wit::Error::Transport(m)
         | wit::Error::TooLarge(m) => Error::network(m),
         wit::Error::Auth(m) => Error::auth(m),
+        wit::Error::Interrupted => Error::interrupted(),
     }
 }
 

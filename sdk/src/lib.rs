@@ -25,6 +25,7 @@
 //! returned [`Error`] to the stderr prefix and exit code users know. Plugins never
 //! see a token. See `sdk/README.md` for the whole guide.
 
+pub mod answer;
 pub mod args;
 pub mod cache;
 pub mod command;
@@ -37,10 +38,13 @@ pub mod out;
 pub mod output;
 pub mod render;
 pub mod settings;
+#[cfg(feature = "html")]
+pub mod settings_html;
 pub mod stdin;
 pub mod storage;
 pub mod stream;
 pub mod summarizer;
+pub mod terminal;
 
 pub use args::Invocation;
 pub use command::{FromInvocation, Router};

@@ -22,6 +22,12 @@ impl Part {
         )
     }
 
+    /// A field with its own Content-Type and no file name (e.g. a JSON
+    /// `state` part).
+    pub fn typed(name: &str, content_type: &str, data: Vec<u8>) -> Part {
+        Part::new(name, None, Some(content_type), wit::PartData::Bytes(data))
+    }
+
     /// Bytes sent as a file called `filename` of type `content_type`.
     pub fn bytes(name: &str, filename: &str, content_type: &str, data: Vec<u8>) -> Part {
         Part::new(

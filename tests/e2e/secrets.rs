@@ -142,8 +142,9 @@ fn every_spelling_of_an_account_path_is_refused() {
         assert_contains(&run.stderr, "tried to open the account page");
     }
     assert!(env.mock.requests().is_empty(), "nothing was sent");
-    // A page merely named like one is not an account page.
-    let run = run_plugin(&env, "thief", &["steal", "/settings/apiary"]);
+    // A page merely named like one is not an account page (outside the
+    // settings area, which needs `account-settings` of its own).
+    let run = run_plugin(&env, "thief", &["steal", "/accounting"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }
 

@@ -366,3 +366,23 @@ pub fn on_a_terminal(env: &Env, args: &[&str], keys: &str) -> Run {
         .unwrap();
     Run::from(child.wait_with_output().unwrap())
 }
+
+/// POSTs `body` to the mock's test-only route `path` (e.g. a gate release or
+/// a seed) and returns the response body.
+pub fn mock_post(env: &Env, path: &str, body: &str) -> String {
+    use std::io::{Read, Write};
+    let mut conn = std::net::TcpStream::connect(env.mock.addr()).expect("the mock accepts");
+    write!(
+        conn,
+        "POST {path} HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 2"), "{path}: {response}");
+    response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default()
+}

@@ -1,56 +1,22 @@
-//! The account pages: where a plugin holding the session could read or
-//! change the credentials themselves. Credentialed requests to them need the
-//! `account` capability (checked in `Grants::check_account` and on every
-//! redirect hop).
+//! The account pages and the settings area: where a plugin holding the
+//! session could read or change the credentials themselves, or the user's
+//! Kagi settings. Credentialed requests to account pages need the `account`
+//! capability; to other settings pages, `account-settings` naming them
+//! (checked in `Grants::check_account` and on every redirect hop). The lists
+//! live in `kagi_manifest::settings_area`, which the manifest check shares.
 
 use url::Url;
 
-/// Pages that show or change credentials or the account itself, as path
-/// prefixes (whole segments) on the `kagi` service: a plugin holding the
-/// session could read the Session Link or the API token there, regenerate
-/// them, sign the user out or change billing. Matched after the path is
-/// normalised (percent-decoded, lower-cased, empty segments dropped).
-const ACCOUNT_PAGES: &[&str] = &[
-    "/settings/user_details",
-    "/settings/account",
-    "/settings/api",
-    "/settings/api_token",
-    "/settings/billing",
-    "/settings/payment",
-    "/settings/subscription",
-    "/settings/plan",
-    "/settings/sessions",
-    "/settings/session_link",
-    "/settings/security",
-    "/settings/password",
-    "/settings/change_password",
-    "/settings/change_email",
-    "/settings/email",
-    "/settings/delete_account",
-    "/settings/2fa",
-    "/settings/mfa",
-    "/settings/gift",
-    "/settings/family",
-    "/settings/team",
-    "/settings/regenerate_token",
-    "/api/v0/token",
-    "/api/user",
-    "/billing",
-    "/logout",
-    "/signout",
-    "/account",
-    "/token",
-];
-
-/// Whether `url` (on the service whose base is `base`) is an account page.
-/// The legacy `/settings?p=NAME` form counts as `/settings/NAME`.
-pub fn is_account_page(url: &Url, base: &Url) -> bool {
+/// `url`'s path on the service whose base is `base`, normalised the way the
+/// page lists are: percent-decoded, lower-cased, split on `/` and `\`, empty
+/// and `.` segments dropped, `..` resolved, the base's own path prefix
+/// removed. The legacy `/settings?p=NAME` form counts as `/settings/NAME`.
+/// Decoding before resolving means `%2f..%2f` cannot hide a page from the
+/// check that a server which decodes it would serve.
+pub fn normalised_path(url: &Url, base: &Url) -> String {
     let decoded = percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy();
-    let mut segments: Vec<String> = decoded
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(str::to_ascii_lowercase)
-        .collect();
+    let mut segments = Vec::new();
+    push_segments(&mut segments, &decoded);
     // The base may carry a path prefix of its own.
     let prefix: Vec<String> = base
         .path()
@@ -63,16 +29,26 @@ pub fn is_account_page(url: &Url, base: &Url) -> bool {
     }
     if segments.len() == 1 && segments[0] == "settings" {
         for (k, v) in url.query_pairs() {
+            // Resolved on its own, so that `..` cannot climb out of `/settings`.
             if k == "p" {
-                segments.push(v.to_ascii_lowercase());
+                let mut page = Vec::new();
+                push_segments(&mut page, &v);
+                segments.extend(page);
             }
         }
     }
-    let path = format!("/{}", segments.join("/"));
-    ACCOUNT_PAGES.iter().any(|page| {
-        path == *page
-            || path
-                .strip_prefix(page)
-                .is_some_and(|rest| rest.starts_with('/'))
-    })
+    format!("/{}", segments.join("/"))
+}
+
+/// Appends `path`'s segments, lower-cased, resolving `.` and `..`.
+fn push_segments(segments: &mut Vec<String>, path: &str) {
+    for segment in path.split(['/', '\\']) {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop();
+            }
+            s => segments.push(s.to_ascii_lowercase()),
+        }
+    }
 }

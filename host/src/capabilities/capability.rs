@@ -18,8 +18,12 @@ pub enum Capability {
     /// A host reached by absolute URL: over https only, unless `http` is set.
     Host(HostGrant),
     Credential(Kind),
-    /// Credentialed requests to the account pages (see [`is_account_page`]).
+    /// Credentialed requests to the account pages
+    /// (`kagi_manifest::settings_area::ACCOUNT_PAGES`).
     Account,
+    /// Credentialed requests to the settings pages the manifest names under
+    /// `capabilities.account-settings` (never the account pages).
+    AccountSettings,
     Storage,
     Stdin,
     Limits,
@@ -87,19 +91,21 @@ impl Capability {
             Some(("credential", "session")) => Capability::Credential(Kind::Session),
             Some(("credential", "api")) => Capability::Credential(Kind::Api),
             None if text == "account" => Capability::Account,
+            None if text == "account-settings" => Capability::AccountSettings,
             None if text == "storage" => Capability::Storage,
             None if text == "stdin" => Capability::Stdin,
             None if text == "limits" => Capability::Limits,
             _ => {
                 return Err(format!(
-                    "unknown capability `{text}`; use service:kagi|news|translate, host:NAME (https) or host:http://NAME, credential:session|api, account, storage, stdin or limits"
+                    "unknown capability `{text}`; use service:kagi|news|translate, host:NAME (https) or host:http://NAME, credential:session|api, account, account-settings, storage, stdin or limits"
                 ));
             }
         };
         Ok(parsed)
     }
 
-    /// What granting it allows, for people deciding.
+    /// What granting it allows, for people deciding; where the manifest
+    /// says more (the settings pages), [`Capability::describe_in`].
     pub fn describe(&self) -> String {
         match self {
             Capability::Service(s) => format!("talk to Kagi's `{}` service", s.name()),
@@ -110,6 +116,7 @@ impl Capability {
             ),
             Capability::Host(h) => format!("reach https://{} directly (never with your credentials)", h.name),
             Capability::Account => "FULL CONTROL OF YOUR KAGI ACCOUNT: read your Session Link and API token, regenerate them, change your account and billing settings, and sign you out".into(),
+            Capability::AccountSettings => "READ AND CHANGE YOUR KAGI SETTINGS: the settings pages its manifest lists under capabilities.account-settings".into(),
             Capability::Credential(Kind::Session) => {
                 "have your Kagi session attached to its requests to Kagi (it never sees the token)".into()
             }
@@ -123,6 +130,17 @@ impl Capability {
     }
 }
 
+impl Capability {
+    /// What granting it to the plugin of `manifest` allows: for
+    /// `account-settings`, the plugin's own words and pages.
+    pub fn describe_in(&self, manifest: &Manifest) -> String {
+        match (self, &manifest.capabilities.account_settings) {
+            (Capability::AccountSettings, Some(settings)) => settings.describe(),
+            _ => self.describe(),
+        }
+    }
+}
+
 impl fmt::Display for Capability {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -131,6 +149,7 @@ impl fmt::Display for Capability {
             Capability::Credential(Kind::Session) => f.write_str("credential:session"),
             Capability::Credential(Kind::Api) => f.write_str("credential:api"),
             Capability::Account => f.write_str("account"),
+            Capability::AccountSettings => f.write_str("account-settings"),
             Capability::Storage => f.write_str("storage"),
             Capability::Stdin => f.write_str("stdin"),
             Capability::Limits => f.write_str("limits"),
@@ -180,6 +199,9 @@ pub(super) fn declared(caps: &kagi_manifest::Capabilities) -> BTreeSet<Capabilit
     );
     if caps.account {
         set.insert(Capability::Account);
+    }
+    if caps.account_settings.is_some() {
+        set.insert(Capability::AccountSettings);
     }
     if caps.storage {
         set.insert(Capability::Storage);

@@ -4,7 +4,7 @@
 
 use super::{
     Capability, DEFAULT_CPU_GIGA, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS, Grants, Limits,
-    MAX_MEMORY_MB, Policy, Withheld, declared,
+    MAX_MEMORY_MB, Policy, SettingsPages, Withheld, declared,
 };
 use kagi_manifest::Manifest;
 use std::time::Duration;
@@ -85,6 +85,11 @@ impl Grants {
             return self.clone();
         };
         let declared = declared(capabilities);
+        let listed_by = if std::ptr::eq(capabilities, &manifest.capabilities) {
+            "its manifest".to_string()
+        } else {
+            format!("the command `{}`", path.join(" "))
+        };
         // `limits` follows from the limits asked for, not from a declaration.
         let undeclared = |c: &Capability| *c != Capability::Limits && !declared.contains(c);
         let mut grants = self.clone();
@@ -99,6 +104,7 @@ impl Grants {
                 *reason = why();
             }
         }
+        grants.settings_pages = SettingsPages::of(capabilities, listed_by);
         let extra = grants.allowed.contains(&Capability::Limits);
         grants.limits = limits_for(&asked, extra, &self.ceilings);
         grants

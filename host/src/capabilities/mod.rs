@@ -10,7 +10,7 @@ mod command;
 mod destinations;
 mod policy;
 
-pub use account::is_account_page;
+pub use account::normalised_path;
 pub use capability::{Capability, HostGrant, requested};
 use capability::{declared, kind};
 pub use policy::Policy;
@@ -19,6 +19,7 @@ use crate::auth::Kind;
 use crate::error::{Error, Result};
 use crate::net::{Bases, HopCheck, NetError, Service};
 use kagi_manifest::Manifest;
+use kagi_manifest::settings_area::{is_account_path, is_settings_path, path_is_within};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
@@ -165,6 +166,31 @@ pub struct Grants {
     /// Origins the user named as destinations for this run (see `destinations`).
     destinations: Vec<url::Origin>,
     destination_rule: destinations::DestinationRule,
+    /// The settings pages it may use with its credentials
+    /// (`capabilities.account-settings`), and who lists them, for denials.
+    settings_pages: SettingsPages,
+}
+
+/// The paths a plugin, or the command being run, lists under
+/// `capabilities.account-settings`.
+#[derive(Debug, Clone)]
+struct SettingsPages {
+    paths: Vec<String>,
+    /// `its manifest`, or `the command \`lens list\``.
+    listed_by: String,
+}
+
+impl SettingsPages {
+    fn of(caps: &kagi_manifest::Capabilities, listed_by: String) -> SettingsPages {
+        SettingsPages {
+            paths: caps
+                .account_settings
+                .as_ref()
+                .map(|s| s.paths.clone())
+                .unwrap_or_default(),
+            listed_by,
+        }
+    }
 }
 
 impl Grants {
@@ -201,6 +227,7 @@ impl Grants {
             destinations: Vec::new(),
             destination_rule: destinations::DestinationRule::of(policy),
             settings: (!manifest.predates_0_2()).then(|| manifest.settings.clone()),
+            settings_pages: SettingsPages::of(&manifest.capabilities, "its manifest".into()),
             ceilings,
             limits,
         }
@@ -314,21 +341,48 @@ impl Grants {
     }
 
     /// A request that carries a credential to `url` on a service based at
-    /// `base`: account pages need the `account` capability.
+    /// `base`: account pages need the `account` capability; other settings
+    /// pages, `account-settings` listing them.
     pub fn check_account(&self, url: &Url, base: &Url) -> Result<()> {
-        self.account_check(url, base, "tried to open")
+        self.account_check(url, base, false)
     }
 
-    fn account_check(&self, url: &Url, base: &Url, how: &str) -> Result<()> {
-        if !is_account_page(url, base) {
+    fn account_check(&self, url: &Url, base: &Url, redirected: bool) -> Result<()> {
+        let path = normalised_path(url, base);
+        // The raw path, still percent-encoded: safe to print.
+        let shown = url.path();
+        if is_account_path(&path) {
+            let how = if redirected {
+                "was redirected to"
+            } else {
+                "tried to open"
+            };
+            return self.check(
+                Capability::Account,
+                &format!("{how} the account page `{shown}` with your credentials"),
+            );
+        }
+        if !is_settings_path(&path) {
             return Ok(());
         }
+        let attempt = if redirected {
+            format!("was redirected to the Kagi settings page `{shown}`, which it may not use")
+        } else {
+            format!("may not use the Kagi settings page `{shown}`")
+        };
+        let pages = &self.settings_pages;
+        if !pages.paths.iter().any(|p| path_is_within(&path, p)) {
+            return Err(Error::PluginDenied {
+                plugin: self.plugin.clone(),
+                reason: format!(
+                    "{attempt}: {} does not list it under capabilities.account-settings",
+                    pages.listed_by
+                ),
+            });
+        }
         self.check(
-            Capability::Account,
-            &format!(
-                "{how} the account page `{}` with your credentials",
-                url.path()
-            ),
+            Capability::AccountSettings,
+            &format!("{attempt} with your credentials"),
         )
     }
 
@@ -385,7 +439,7 @@ impl Grants {
             }
             if let (Some(base), true) = (service, with_credential)
                 && let Err(Error::PluginDenied { reason, .. }) =
-                    grants.account_check(url, base, "was redirected to")
+                    grants.account_check(url, base, true)
             {
                 return Err(NetError::Denied(reason));
             }
@@ -398,6 +452,14 @@ impl Grants {
 mod tests {
     use super::*;
     use kagi_manifest::Credential;
+
+    fn is_account_page(url: &Url, base: &Url) -> bool {
+        is_account_path(&normalised_path(url, base))
+    }
+
+    fn is_settings_page(url: &Url, base: &Url) -> bool {
+        is_settings_path(&normalised_path(url, base))
+    }
 
     fn manifest(extra: &str) -> Manifest {
         Manifest::parse(&format!(
@@ -483,6 +545,7 @@ mod tests {
             "host:example.com",
             "host:http://example.com",
             "account",
+            "account-settings",
             "credential:session",
             "storage",
             "stdin",
@@ -605,5 +668,158 @@ mod tests {
                 .describe()
                 .starts_with("FULL CONTROL OF YOUR KAGI ACCOUNT")
         );
+    }
+
+    const SNOOP: &str = "[capabilities]\nservices = [\"kagi\"]\ncredentials = [\"session\"]\n[capabilities.account-settings]\nabout = \"your lenses\"\npaths = [\"/html/settings/lenses\", \"/lenses\"]";
+
+    #[test]
+    fn settings_pages_are_recognised_however_they_are_spelled() {
+        let base = Url::parse("https://kagi.com").unwrap();
+        let prefixed = Url::parse("http://127.0.0.1:9/prefix").unwrap();
+        let normal = |u: &str, b: &Url| normalised_path(&Url::parse(u).unwrap(), b);
+        for (u, path) in [
+            (
+                "https://kagi.com/HTML//Settings/%6Censes/",
+                "/html/settings/lenses",
+            ),
+            (
+                "https://kagi.com/html/settings/lenses/..%2f..%2f..%2fsettings",
+                "/settings",
+            ),
+            ("https://kagi.com/lenses%5c..%5cbangs", "/bangs"),
+            (
+                "https://kagi.com/settings?p=custom_bangs",
+                "/settings/custom_bangs",
+            ),
+            (
+                "https://kagi.com/settings?p=../../lenses",
+                "/settings/lenses",
+            ),
+            ("https://kagi.com/a/./b/../c", "/a/c"),
+        ] {
+            assert_eq!(normal(u, &base), path, "{u}");
+        }
+        assert_eq!(
+            normal("http://127.0.0.1:9/prefix/Settings/custom_bangs", &prefixed),
+            "/settings/custom_bangs"
+        );
+        let page = |u: &str| is_settings_page(&Url::parse(u).unwrap(), &base);
+        for u in [
+            "https://kagi.com/settings/custom_bangs",
+            "https://kagi.com/html/settings",
+            "https://kagi.com/lenses/update",
+            "https://kagi.com/bangs/modify",
+            "https://kagi.com/rewrite_rules/toggle",
+        ] {
+            assert!(page(u), "{u}");
+        }
+        for u in [
+            "https://kagi.com/html/search",
+            "https://kagi.com/settingsx",
+            "https://kagi.com/lensesx",
+            "https://kagi.com/assistant/prompt",
+        ] {
+            assert!(!page(u), "{u}");
+        }
+    }
+
+    #[test]
+    fn credentialed_settings_pages_need_account_settings_listing_them() {
+        let m = manifest(SNOOP);
+        let base = Url::parse("https://kagi.com").unwrap();
+        let check = |g: &Grants, p: &str| {
+            g.check_account(&Url::parse(&format!("https://kagi.com{p}")).unwrap(), &base)
+                .map_err(|e| e.to_string())
+        };
+        let open = Grants::new(&m, None, &Policy::default());
+        for allowed in ["/html/settings/lenses", "/lenses/update", "/html/search"] {
+            assert!(check(&open, allowed).is_ok(), "{allowed}");
+        }
+        assert_eq!(
+            check(&open, "/settings/custom_bangs").unwrap_err(),
+            "plugin denied: plugin `demo` may not use the Kagi settings page `/settings/custom_bangs`: its manifest does not list it under capabilities.account-settings"
+        );
+        // The account pages stay behind `account`.
+        let e = check(&open, "/settings/api").unwrap_err();
+        assert!(e.contains("the account page `/settings/api`"), "{e}");
+        // A plugin that does not declare it has no settings page at all.
+        let bare = Grants::new(
+            &manifest("[capabilities]\nservices = [\"kagi\"]\ncredentials = [\"session\"]"),
+            None,
+            &Policy::default(),
+        );
+        let e = check(&bare, "/html/settings/lenses").unwrap_err();
+        assert!(
+            e.ends_with("its manifest does not list it under capabilities.account-settings"),
+            "{e}"
+        );
+        // Not granted, or forbidden by policy: listed, but still refused.
+        let approved: BTreeSet<Capability> = [
+            Capability::Service(Service::KAGI),
+            Capability::Credential(Kind::Session),
+        ]
+        .into();
+        let e = check(
+            &Grants::new(&m, Some(&approved), &Policy::default()),
+            "/lenses",
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("(`kagi plugin grant demo account-settings`)"),
+            "{e}"
+        );
+        let policy = Policy {
+            forbid_account_settings: true,
+            ..Policy::default()
+        };
+        let e = check(&Grants::new(&m, None, &policy), "/lenses").unwrap_err();
+        assert!(e.ends_with("the administrator's policy forbids it"), "{e}");
+        assert!(
+            policy
+                .summary()
+                .contains(&"plugins may not read or change your Kagi settings".to_string())
+        );
+    }
+
+    #[test]
+    fn a_command_uses_only_the_settings_pages_it_lists() {
+        let m = Manifest::parse(&format!(
+            "api = \"0.2.0\"\nname = \"demo\"\n{SNOOP}\n[[commands]]\nname = \"all\"\n[[commands]]\nname = \"update\"\n[commands.capabilities]\nservices = [\"kagi\"]\ncredentials = [\"session\"]\n[commands.capabilities.account-settings]\nabout = \"your lenses\"\npaths = [\"/lenses/update\"]\n[[commands]]\nname = \"search\"\n[commands.capabilities]\nservices = [\"kagi\"]\ncredentials = [\"session\"]\n"
+        ))
+        .unwrap();
+        let base = Url::parse("https://kagi.com").unwrap();
+        let plugin = Grants::new(&m, None, &Policy::default());
+        let check = |command: &str, p: &str| {
+            plugin
+                .for_command(&m, &[command.to_string()])
+                .check_account(&Url::parse(&format!("https://kagi.com{p}")).unwrap(), &base)
+                .map_err(|e| e.to_string())
+        };
+        assert!(check("all", "/lenses/delete").is_ok());
+        assert!(check("update", "/lenses/update").is_ok());
+        let e = check("update", "/lenses/delete").unwrap_err();
+        assert!(
+            e.ends_with(
+                "the command `update` does not list it under capabilities.account-settings"
+            ),
+            "{e}"
+        );
+        let e = check("search", "/html/settings/lenses").unwrap_err();
+        assert!(
+            e.ends_with(
+                "the command `search` does not list it under capabilities.account-settings"
+            ),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_review_describes_the_settings_pages_in_the_plugins_words() {
+        let m = manifest(SNOOP);
+        assert_eq!(
+            Capability::AccountSettings.describe_in(&m),
+            "READ AND CHANGE YOUR KAGI SETTINGS: your lenses (pages /html/settings/lenses, /lenses)"
+        );
+        assert!(requested(&m).contains(&Capability::AccountSettings));
     }
 }

@@ -30,6 +30,9 @@ pub struct Policy {
     /// `true` forbids the account pages to every plugin.
     #[serde(default)]
     pub forbid_account: bool,
+    /// `true` forbids every plugin the settings pages (`account-settings`).
+    #[serde(default)]
+    pub forbid_account_settings: bool,
     /// `true` refuses destinations the user names on the command line
     /// (`notify --webhook-url URL`); `allowed-hosts` applies to them too.
     #[serde(default)]
@@ -118,6 +121,7 @@ impl Policy {
                 other.max_cpu_gigainstructions,
             ),
             forbid_account: self.forbid_account || other.forbid_account,
+            forbid_account_settings: self.forbid_account_settings || other.forbid_account_settings,
             forbid_destinations: self.forbid_destinations || other.forbid_destinations,
             sources: self.sources.into_iter().chain(other.sources).collect(),
         }
@@ -134,6 +138,7 @@ impl Policy {
                 .as_ref()
                 .is_some_and(|allowed| !allowed.iter().any(|a| HostGrant::parse(a).name == h.name)),
             Capability::Account => self.forbid_account,
+            Capability::AccountSettings => self.forbid_account_settings,
             _ => false,
         }
     }
@@ -172,6 +177,9 @@ impl Policy {
         }
         if self.forbid_account {
             lines.push("plugins may not use account pages".to_string());
+        }
+        if self.forbid_account_settings {
+            lines.push("plugins may not read or change your Kagi settings".to_string());
         }
         if self.forbid_destinations {
             lines.push("plugins may not reach destinations named on the command line".to_string());

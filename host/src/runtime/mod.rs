@@ -13,10 +13,12 @@
 
 mod cache;
 mod host;
+mod interrupt;
 mod limits;
 mod linking;
 mod named_files;
 mod outcome;
+mod output_files;
 mod v0_1;
 mod wasi;
 
@@ -246,6 +248,8 @@ pub struct HostState {
     pub(crate) progress_bars: usize,
     /// The files the user named, read before the plugin ran.
     pub(crate) files: Arc<[named_files::NamedFile]>,
+    /// The files the user named for the plugin to write, checked.
+    pub(crate) outputs: Arc<[output_files::OutputFile]>,
     /// The configured secrets, once a host call needed them.
     pub(crate) secrets: Option<Arc<crate::secrets::Secrets>>,
     /// The translate session, minted on the run's first request that asks for it.
@@ -319,6 +323,8 @@ impl Runtime {
             grants.grant_destination(&d.flag, &d.value)?;
         }
         let files: Arc<[named_files::NamedFile]> = named_files::read_all(&parsed.files)?.into();
+        let outputs: Arc<[output_files::OutputFile]> =
+            output_files::check_all(&parsed.outputs)?.into();
         let started = Instant::now();
         let (component, _) = self.load(entry)?;
         let loaded = started.elapsed();
@@ -344,6 +350,7 @@ impl Runtime {
         let deadline = deadline_after(limits.timeout);
         let mut table = ResourceTable::new();
         table.set_max_capacity(capabilities::MAX_HANDLES);
+        let io = Arc::clone(&ctx);
         let state = HostState {
             wasi: wasi::context(&output),
             table,
@@ -357,6 +364,7 @@ impl Runtime {
             progress_bars: 0,
             secrets: None,
             files: files.clone(),
+            outputs,
             translate_session: Arc::default(),
             redaction: Duration::ZERO,
             http_slots: Arc::new(tokio::sync::Semaphore::new(
@@ -444,8 +452,18 @@ impl Runtime {
                 Ok(Err(e)) => Err(command_error(&name, e, &output)),
                 Err(e) => trap_error(&name, e, &limits, memory_hit, &output),
             };
+            // A command that fails after Ctrl-C was interrupted, whatever it
+            // made of the interrupted call.
+            let outcome = match outcome {
+                Err(e) if interrupt::pending() && !matches!(e, Error::PluginDenied { .. }) => {
+                    Err(Error::Interrupted)
+                }
+                outcome => outcome,
+            };
             let _ = done.send(outcome);
         };
+        // Ctrl-C interrupts the plugin's waits from now on (see `interrupt`).
+        let _catching_ctrl_c = interrupt::catch_while_running(&io.rt);
         let spawned = std::thread::Builder::new()
             .name(format!("plugin {name}"))
             // Room for the plugin's wasm stack (1 MiB) plus the host's frames.
@@ -467,12 +485,16 @@ impl Runtime {
         match received {
             Ok(outcome) => outcome,
             // The plugin is still computing: report it and let the process
-            // end (and the plugin's thread with it).
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(Error::PluginFailed {
-                plugin: name,
-                reason: time_limit(&limits),
-                stderr_tail: output.stderr_tail(),
-            }),
+            // end (and the plugin's thread with it), with the terminal as
+            // it was if the line editor was reading.
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                interrupt::restore_terminal();
+                Err(Error::PluginFailed {
+                    plugin: name,
+                    reason: time_limit(&limits),
+                    stderr_tail: output.stderr_tail(),
+                })
+            }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::PluginFailed {
                 plugin: name,
                 reason: "stopped without a result (an internal error in kagi; please report it)"

@@ -90,6 +90,7 @@ pub(super) fn command_error(plugin: &str, e: command_api::Error, output: &Output
             message: shown(&f.message),
             code: i32::from(f.exit_code),
         },
+        E::Interrupted => Error::Interrupted,
         E::Internal(m) => Error::PluginFailed {
             plugin: plugin.to_string(),
             reason: format!("reported an internal error: {}", shown(&m)),

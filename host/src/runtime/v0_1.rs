@@ -78,6 +78,8 @@ fn http_error(e: new::http::Error) -> http::Error {
         new::http::Error::TooLarge(m) => http::Error::TooLarge(m),
         // Only the translate credential, which 0.1 plugins cannot ask for, fails so.
         new::http::Error::Auth(m) => http::Error::Transport(m),
+        // 0.1 has no such case: an interrupted call failed on the wire.
+        new::http::Error::Interrupted => http::Error::Transport("interrupted".into()),
     }
 }
 

@@ -5,8 +5,8 @@
 
 use crate::args::SubscriberOptions;
 use kagi_plugin_sdk::http::{Family, Request, Service, TimeoutClass, check_status, is_html_answer};
-use kagi_plugin_sdk::stream::{Frame, FrameReader};
-use kagi_plugin_sdk::{Credential, Error, out};
+use kagi_plugin_sdk::stream::{Frame, FrameReader, LiveText};
+use kagi_plugin_sdk::{Credential, Error};
 use serde_json::Value;
 
 pub const SURFACE: &str = "subscriber summarizer";
@@ -60,12 +60,11 @@ pub fn fetch(request: &Request, live: bool) -> Result<Summary, Error> {
     summary.finish()
 }
 
-/// What the frames so far say, and what of the text has been printed.
+/// What the frames so far say, and the text shown as it grows (when live).
 struct Stream {
     meta: Meta,
     message: Option<Value>,
-    live: bool,
-    printed: String,
+    live: Option<LiveText>,
 }
 
 impl Stream {
@@ -73,8 +72,7 @@ impl Stream {
         Stream {
             meta: Meta::default(),
             message: None,
-            live,
-            printed: String::new(),
+            live: live.then(|| LiveText::new("Summarizing")),
         }
     }
 
@@ -88,23 +86,16 @@ impl Stream {
             "new_message.json" => {
                 let message: Value = serde_json::from_str(&frame.payload)
                     .map_err(|e| Error::parse(format!("failed to parse {SURFACE} message: {e}")))?;
-                if self.live && text_field(&message, "state").as_deref() != Some("error") {
-                    self.print_growth(&shown_text(&message));
+                if let Some(live) = &mut self.live
+                    && text_field(&message, "state").as_deref() != Some("error")
+                {
+                    live.show(&shown_text(&message));
                 }
                 self.message = Some(message);
             }
             _ => {}
         }
         Ok(())
-    }
-
-    /// Prints what `text` adds to what is on screen. A text that does not
-    /// continue it (Kagi rewrote the summary) waits for the final message.
-    fn print_growth(&mut self, text: &str) {
-        if let Some(added) = text.strip_prefix(self.printed.as_str()) {
-            out::print(added);
-            self.printed = text.to_string();
-        }
     }
 
     fn finish(mut self) -> Result<Summary, Error> {
@@ -115,27 +106,20 @@ impl Stream {
             ))
         })?;
         let summary = summary(self.meta.clone(), &message);
-        if self.live {
-            match &summary {
-                Ok(s) if !s.data.markdown.starts_with(self.printed.as_str()) => {
-                    self.end_line();
-                    out::print(&s.data.markdown);
-                    self.printed = s.data.markdown.clone();
-                }
-                Ok(s) => self.print_growth(&s.data.markdown),
-                Err(_) => {}
-            }
-            self.end_line();
-        }
+        match &summary {
+            // A summary that does not continue what is shown (Kagi rewrote
+            // it) is printed whole on a new line.
+            Ok(s) => self.live.as_mut().map(|live| live.finish(&s.data.markdown)),
+            Err(_) => self.live.as_mut().map(LiveText::end_line),
+        };
         summary
     }
 
     /// Ends the line the streamed text is on, if any.
     fn end_line(&mut self) {
-        if self.live && !self.printed.is_empty() && !self.printed.ends_with('\n') {
-            out::print("\n");
+        if let Some(live) = &mut self.live {
+            live.end_line();
         }
-        self.printed.clear();
     }
 }
 

@@ -110,12 +110,27 @@ pub struct Capabilities {
     /// billing, sign-out): full control of the user's Kagi account.
     #[serde(default)]
     pub account: bool,
+    /// Credentialed requests to the settings pages it names (lenses, bangs,
+    /// redirects…); never the account pages. See [`settings_area`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_settings: Option<AccountSettings>,
     /// A private key-value store.
     #[serde(default)]
     pub storage: bool,
     /// Reading standard input.
     #[serde(default)]
     pub stdin: bool,
+}
+
+/// `[capabilities.account-settings]`: the settings pages a plugin reads and
+/// changes with the user's session, and plain words for them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct AccountSettings {
+    /// What they are, for the review: "read and change <about>".
+    pub about: String,
+    /// Path prefixes on the `kagi` service, matched on whole segments.
+    pub paths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -197,7 +212,7 @@ impl Limits {
 impl Capabilities {
     /// Each capability by the name users grant it with: `service:kagi`,
     /// `host:example.com`, `host:http://example.com`, `credential:api`,
-    /// `account`, `storage`, `stdin`.
+    /// `account`, `account-settings`, `storage`, `stdin`.
     pub fn names(&self) -> Vec<String> {
         let mut names: Vec<String> = self
             .services
@@ -216,6 +231,7 @@ impl Capabilities {
         );
         for (declared, name) in [
             (self.account, "account"),
+            (self.account_settings.is_some(), "account-settings"),
             (self.storage, "storage"),
             (self.stdin, "stdin"),
         ] {
@@ -307,6 +323,10 @@ pub enum ValueType {
     File,
     /// An absolute http or https URL (checked by the host's parser).
     Url,
+    /// A path the plugin may write (e.g. `--export PATH`): the host checks it
+    /// before the plugin runs and writes it through `files.write`; the
+    /// plugin never sees the path. Only a regular file is ever replaced.
+    OutputFile,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -423,6 +443,7 @@ impl fmt::Display for ManifestError {
 
 impl std::error::Error for ManifestError {}
 
+pub mod settings_area;
 mod validate;
 mod versions;
 

@@ -324,6 +324,30 @@ fn files_and_destination_urls_are_argument_types() {
     }
 }
 
+#[test]
+fn an_output_file_is_one_path_the_user_names() {
+    let arg = |spec: &str| {
+        format!(
+            "{}[[commands.args]]\nname = \"export\"\n{spec}\n",
+            minimal()
+        )
+    };
+    let m = Manifest::parse(&arg("type = \"output-file\"")).unwrap();
+    assert_eq!(m.commands[0].args[0].value_type, ValueType::OutputFile);
+    assert_eq!(
+        refusal(&arg(
+            "type = \"output-file\"\ndefault = \"/home/u/.bashrc\""
+        )),
+        "argument `export` of `demo` is a file or a destination, which only the user names: it cannot have a default or possible values"
+    );
+    for spec in ["multiple = true", "kind = \"positional\""] {
+        assert_eq!(
+            refusal(&arg(&format!("type = \"output-file\"\n{spec}"))),
+            "argument `export` of `demo` is an output file: it must be an option taking one path"
+        );
+    }
+}
+
 /// A plugin with `[capabilities]` and `[limits]` `plugin`, and commands
 /// `commands` (TOML for `[[commands]]` tables).
 fn plugin_with(api: &str, plugin: &str, commands: &str) -> Result<Manifest, ManifestError> {

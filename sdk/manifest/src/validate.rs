@@ -47,6 +47,8 @@ impl Manifest {
         for service in &self.capabilities.services {
             check_name(&format!("service `{service}`"), service)?;
         }
+        self.capabilities
+            .validate_account_settings(&format!("plugin `{}`", self.name))?;
         let mut names = HashSet::new();
         for command in &self.commands {
             if !names.insert(command.name.as_str()) {
@@ -167,6 +169,28 @@ impl Manifest {
     }
 }
 
+impl Capabilities {
+    /// `account-settings`, if declared: well formed, and with what it needs
+    /// to be of any use (the session, on the `kagi` service).
+    fn validate_account_settings(&self, owner: &str) -> Result<(), ManifestError> {
+        let Some(settings) = &self.account_settings else {
+            return Ok(());
+        };
+        settings.validate(owner)?;
+        if !self.credentials.contains(&Credential::Session) {
+            return Err(ManifestError(format!(
+                "{owner}: capabilities.account-settings needs the session: add \"session\" to capabilities.credentials"
+            )));
+        }
+        if !self.services.iter().any(|s| s == "kagi") {
+            return Err(ManifestError(format!(
+                "{owner}: capabilities.account-settings is about pages on the `kagi` service: add \"kagi\" to capabilities.services"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// What a command narrows: the capabilities and limits of its plugin or of
 /// the command it belongs to.
 struct Scope<'a> {
@@ -198,6 +222,16 @@ impl CommandSpec {
                 if let Some(extra) = own.names().into_iter().find(|n| !allowed.contains(n)) {
                     return refuse(format!(
                         "asks for the capability `{extra}`, which {} does not declare; a command's capabilities can only narrow",
+                        within.owner
+                    ));
+                }
+                own.validate_account_settings(&format!("command `{path}`"))?;
+                if let (Some(own), Some(outer)) =
+                    (&own.account_settings, &within.capabilities.account_settings)
+                    && let Some(wider) = own.paths.iter().find(|p| !outer.covers(p))
+                {
+                    return refuse(format!(
+                        "lists the settings page `{wider}` under capabilities.account-settings, which {} does not cover; a command's capabilities can only narrow",
                         within.owner
                     ));
                 }
@@ -334,11 +368,21 @@ impl CommandSpec {
             }
             // The host reads a file and grants a destination because the
             // user named it; a default would be the plugin naming it.
-            if (arg.destination || arg.value_type == ValueType::File)
+            let user_named = matches!(arg.value_type, ValueType::File | ValueType::OutputFile);
+            if (arg.destination || user_named)
                 && (arg.default.is_some() || !arg.possible_values.is_empty())
             {
                 return Err(ManifestError(format!(
                     "argument `{}` of `{path}` is a file or a destination, which only the user names: it cannot have a default or possible values",
+                    arg.name
+                )));
+            }
+            // The plugin writes an output file by its argument's name: one path.
+            if arg.value_type == ValueType::OutputFile
+                && (arg.multiple || arg.kind != ArgKind::Option)
+            {
+                return Err(ManifestError(format!(
+                    "argument `{}` of `{path}` is an output file: it must be an option taking one path",
                     arg.name
                 )));
             }

@@ -8,14 +8,15 @@
 
 mod account;
 mod assistant;
+mod assistant_threads;
 mod bangs;
 mod custom_assistants;
+mod echo;
+pub mod escapes;
 mod lenses;
 mod quick;
 mod redirects;
-mod webhook;
-mod echo;
-pub mod escapes;
+pub use assistant::{FormPart, multipart_parts};
 mod faults;
 mod news;
 mod news_tab;
@@ -88,11 +89,11 @@ pub(crate) struct Shared {
     pub(crate) bootstrap_failures: AtomicUsize,
     /// Per-feature state, each owned by its module.
     pub(crate) assistant: Mutex<assistant::State>,
+    pub(crate) quick: Mutex<quick::State>,
     pub(crate) custom_assistants: Mutex<custom_assistants::State>,
     pub(crate) lenses: Mutex<lenses::State>,
     pub(crate) bangs: Mutex<bangs::State>,
     pub(crate) redirects: Mutex<redirects::State>,
-    pub(crate) webhook: Mutex<webhook::State>,
 }
 
 impl Shared {
@@ -200,11 +201,11 @@ impl MockBuilder {
             translate_minted: Mutex::new(Vec::new()),
             bootstrap_failures: AtomicUsize::new(0),
             assistant: Mutex::default(),
+            quick: Mutex::default(),
             custom_assistants: Mutex::default(),
             lenses: Mutex::default(),
             bangs: Mutex::default(),
             redirects: Mutex::default(),
-            webhook: Mutex::default(),
         });
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let state = shared.clone();
@@ -261,12 +262,12 @@ fn router(state: AppState) -> Router {
         .merge(paid_api::routes())
         .merge(translate::routes())
         .merge(assistant::routes())
+        .merge(assistant_threads::routes())
         .merge(custom_assistants::routes())
         .merge(lenses::routes())
         .merge(bangs::routes())
         .merge(redirects::routes())
         .merge(quick::routes())
-        .merge(webhook::routes())
         .fallback(not_found)
         .with_state(state)
 }
@@ -327,6 +328,18 @@ impl MockServer {
     /// order: secrets a client must never show the code that asked.
     pub fn translate_sessions(&self) -> Vec<String> {
         self.shared.translate_sessions()
+    }
+
+    /// Lets the Assistant answer held by a `hold-after-first-token` prompt go
+    /// on (a release given before the answer waits is kept for it).
+    pub fn release_assistant(&self) {
+        self.shared.assistant.lock().unwrap().release.notify_one();
+    }
+
+    /// Every Assistant answer frame sent so far: its tag and when it left
+    /// (microseconds since the Unix epoch).
+    pub fn assistant_frames(&self) -> Vec<(String, u128)> {
+        self.shared.assistant.lock().unwrap().frames_sent.clone()
     }
 
     /// The highest number of requests that were being handled at the same time.

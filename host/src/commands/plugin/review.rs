@@ -183,7 +183,7 @@ fn review(entry: &PluginEntry, requested: &BTreeSet<Capability>, replaces: &[Str
         review.push_str(&format!(
             "  {}: {}\n",
             shown(&cap.to_string()),
-            shown(&cap.describe())
+            shown(&cap.describe_in(&entry.manifest))
         ));
     }
     for c in replaces {

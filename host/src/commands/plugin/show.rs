@@ -174,6 +174,13 @@ pub(super) fn info(entry: &PluginEntry, policy: &Policy) -> Result<i32> {
     for line in capability_lines(entry, policy) {
         text.push_str(&format!("  {line}\n"));
     }
+    // The pages it would use with your session, in its own words.
+    if let Some(settings) = &m.capabilities.account_settings {
+        text.push_str(&format!(
+            "  account-settings: {}\n",
+            shown(&settings.describe())
+        ));
+    }
     text.push_str(&format!(
         "limits: {} (the most any command gets; each command's are below)\n",
         grants.limits

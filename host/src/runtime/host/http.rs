@@ -4,6 +4,7 @@
 //! sees it.
 
 use super::super::bindings::kagi::plugin::http;
+use super::super::interrupt::{Interrupted, or_interrupted};
 use super::super::{HostState, Stop, block_on_deadline};
 use super::WResult;
 use super::credentials::kind;
@@ -358,9 +359,10 @@ impl http::Host for HostState {
             drop(slot);
             incoming
         };
-        match block_on_deadline(&self.ctx, self.deadline, sent)? {
-            Ok(incoming) => Ok(Ok(self.response_resource(incoming)?)),
-            Err(e) => Ok(Err(self.net_error(e)?)),
+        match block_on_deadline(&self.ctx, self.deadline, or_interrupted(sent))? {
+            Ok(Ok(incoming)) => Ok(Ok(self.response_resource(incoming)?)),
+            Ok(Err(e)) => Ok(Err(self.net_error(e)?)),
+            Err(Interrupted) => Ok(Err(http::Error::Interrupted)),
         }
     }
 
@@ -407,14 +409,21 @@ impl http::Host for HostState {
                 return Ok(None);
             }
             let woken = block_on_deadline(&self.ctx, self.deadline, async {
-                match until {
-                    Some(at) => tokio::time::timeout_at(at, notified).await.is_ok(),
-                    None => {
-                        notified.await;
-                        true
+                or_interrupted(async {
+                    match until {
+                        Some(at) => tokio::time::timeout_at(at, notified).await.is_ok(),
+                        None => {
+                            notified.await;
+                            true
+                        }
                     }
-                }
+                })
+                .await
             })?;
+            // Ctrl-C: none ready; `wait` on any of them says `interrupted`.
+            let Ok(woken) = woken else {
+                return Ok(None);
+            };
             // One last look before answering none: a request may have
             // finished just as the time ran out.
             expired = !woken;
@@ -443,9 +452,14 @@ impl http::HostResponse for HostState {
         let deadline = self.deadline;
         loop {
             let handle = self.table().get_mut(&r)?;
-            let chunk = match block_on_deadline(&ctx, deadline, handle.body.next_chunk())? {
-                Ok(chunk) => chunk,
-                Err(e) => return Ok(Err(self.net_error(e)?)),
+            let chunk = match block_on_deadline(
+                &ctx,
+                deadline,
+                or_interrupted(handle.body.next_chunk()),
+            )? {
+                Ok(Ok(chunk)) => chunk,
+                Ok(Err(e)) => return Ok(Err(self.net_error(e)?)),
+                Err(Interrupted) => return Ok(Err(http::Error::Interrupted)),
             };
             let started = Instant::now();
             let handle = self.table().get_mut(&r)?;
@@ -473,9 +487,11 @@ impl http::HostResponse for HostState {
         let ctx = self.ctx.clone();
         let deadline = self.deadline;
         let handle = self.table().get_mut(&r)?;
-        let bytes = match block_on_deadline(&ctx, deadline, handle.body.read_all())? {
-            Ok(bytes) => bytes,
-            Err(e) => return Ok(Err(self.net_error(e)?)),
+        let bytes = match block_on_deadline(&ctx, deadline, or_interrupted(handle.body.read_all()))?
+        {
+            Ok(Ok(bytes)) => bytes,
+            Ok(Err(e)) => return Ok(Err(self.net_error(e)?)),
+            Err(Interrupted) => return Ok(Err(http::Error::Interrupted)),
         };
         let started = Instant::now();
         let handle = self.table().get_mut(&r)?;
@@ -503,16 +519,24 @@ impl http::HostPending for HostState {
     ) -> WResult<Result<Resource<ResponseHandle>, http::Error>> {
         let ctx = self.ctx.clone();
         let deadline = self.deadline;
-        let task = match std::mem::replace(self.table().get_mut(&r)?, PendingHandle::Taken) {
-            PendingHandle::Running(task, _) => task,
-            PendingHandle::Failed(e) => return Ok(Err(e)),
-            PendingHandle::Taken => {
-                return Ok(Err(http::Error::Transport(
-                    "this request was already waited for".into(),
-                )));
+        let (mut task, done) =
+            match std::mem::replace(self.table().get_mut(&r)?, PendingHandle::Taken) {
+                PendingHandle::Running(task, done) => (task, done),
+                PendingHandle::Failed(e) => return Ok(Err(e)),
+                PendingHandle::Taken => {
+                    return Ok(Err(http::Error::Transport(
+                        "this request was already waited for".into(),
+                    )));
+                }
+            };
+        let joined = match block_on_deadline(&ctx, deadline, or_interrupted(&mut task))? {
+            Ok(joined) => joined,
+            Err(Interrupted) => {
+                // Still running: a later `wait` picks it up.
+                *self.table().get_mut(&r)? = PendingHandle::Running(task, done);
+                return Ok(Err(http::Error::Interrupted));
             }
         };
-        let joined = block_on_deadline(&ctx, deadline, task)?;
         match joined {
             Ok(Ok(incoming)) => Ok(Ok(self.response_resource(incoming)?)),
             Ok(Err(e)) => Ok(Err(self.net_error(e)?)),

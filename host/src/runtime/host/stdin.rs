@@ -2,13 +2,25 @@
 //! bounded in size.
 
 use super::super::bindings::kagi::plugin::stdin;
+use super::super::interrupt::{self, Interrupted};
 use super::super::{HostState, Stop, block_on_deadline};
 use super::WResult;
 use std::io::{BufRead, Read};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinHandle;
+
+/// What a host call that reads stdin returns to the plugin.
+type Reading<T> = Result<T, String>;
+
+/// A read of stdin Ctrl-C stopped waiting for: the thread reading cannot be
+/// stopped, so the next read picks up its result and no input is lost.
+static LINE_IN_FLIGHT: Mutex<Option<JoinHandle<Reading<Option<String>>>>> = Mutex::new(None);
+
+/// Interrupted reads say so in the message the SDK recognises.
+const INTERRUPTED: &str = "interrupted";
 
 impl stdin::Host for HostState {
-    fn read_all(&mut self) -> WResult<Result<Vec<u8>, String>> {
+    fn read_all(&mut self) -> WResult<Reading<Vec<u8>>> {
         self.grants.check_stdin().map_err(Stop::Host)?;
         let read = self.ctx.rt.spawn_blocking(|| {
             read_all_bounded(
@@ -17,19 +29,50 @@ impl stdin::Host for HostState {
             )
         });
         let ctx = Arc::clone(&self.ctx);
-        Ok(block_on_deadline(&ctx, self.deadline, read)?.unwrap_or_else(|e| Err(e.to_string())))
+        Ok(
+            match block_on_deadline(&ctx, self.deadline, interrupt::or_interrupted(read))? {
+                Ok(read) => read.unwrap_or_else(|e| Err(e.to_string())),
+                Err(Interrupted) => Err(INTERRUPTED.to_string()),
+            },
+        )
     }
 
-    fn read_line(&mut self) -> WResult<Result<Option<String>, String>> {
+    fn read_line(&mut self) -> WResult<Reading<Option<String>>> {
+        Ok(self
+            .next_line()?
+            .unwrap_or_else(|Interrupted| Err(INTERRUPTED.to_string())))
+    }
+}
+
+impl HostState {
+    /// The next line of stdin, read through the buffer `read-line` and
+    /// `terminal.read-prompt` share; `Err(Interrupted)` on Ctrl-C.
+    pub(super) fn next_line(&mut self) -> WResult<Result<Reading<Option<String>>, Interrupted>> {
         self.grants.check_stdin().map_err(Stop::Host)?;
-        let read = self.ctx.rt.spawn_blocking(|| {
-            read_line_bounded(
-                std::io::stdin().lock(),
-                crate::capabilities::MAX_STDIN_LINE_BYTES,
-            )
+        let in_flight = LINE_IN_FLIGHT
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        let mut read = in_flight.unwrap_or_else(|| {
+            self.ctx.rt.spawn_blocking(|| {
+                read_line_bounded(
+                    std::io::stdin().lock(),
+                    crate::capabilities::MAX_STDIN_LINE_BYTES,
+                )
+            })
         });
         let ctx = Arc::clone(&self.ctx);
-        Ok(block_on_deadline(&ctx, self.deadline, read)?.unwrap_or_else(|e| Err(e.to_string())))
+        let waited = block_on_deadline(&ctx, self.deadline, async {
+            let outcome = interrupt::or_interrupted(&mut read).await;
+            (outcome, read)
+        })?;
+        Ok(match waited {
+            (Ok(joined), _) => Ok(joined.unwrap_or_else(|e| Err(e.to_string()))),
+            (Err(Interrupted), read) => {
+                *LINE_IN_FLIGHT.lock().unwrap_or_else(|e| e.into_inner()) = Some(read);
+                Err(Interrupted)
+            }
+        })
     }
 }
 

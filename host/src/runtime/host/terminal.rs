@@ -1,7 +1,7 @@
 //! `kagi:plugin/terminal`: output, terminal facts, progress bars and sleep.
 
 use super::super::bindings::kagi::plugin::terminal;
-use super::super::{HostState, Stop, block_on_deadline};
+use super::super::{HostState, Stop, block_on_deadline, interrupt};
 use super::WResult;
 use crate::output::Channel;
 use wasmtime::component::Resource;
@@ -33,11 +33,91 @@ impl terminal::Host for HostState {
 
     fn sleep_ms(&mut self, ms: u64) -> WResult<()> {
         let duration = std::time::Duration::from_millis(ms);
-        // The timer must be created inside the runtime, hence the async block.
-        block_on_deadline(&self.ctx, self.deadline, async move {
-            tokio::time::sleep(duration).await
+        // The timer must be created inside the runtime, hence the async block;
+        // Ctrl-C ends the sleep early.
+        let _ = block_on_deadline(&self.ctx, self.deadline, async move {
+            interrupt::or_interrupted(tokio::time::sleep(duration)).await
         })?;
         Ok(())
+    }
+
+    fn take_interrupt(&mut self) -> WResult<bool> {
+        Ok(interrupt::take())
+    }
+
+    fn read_prompt(&mut self, prompt: String) -> WResult<Result<terminal::Prompted, String>> {
+        self.grants.check_stdin().map_err(Stop::Host)?;
+        // An interrupt the plugin did not take is answered here, so a loop
+        // that forgot to take it does not spin on it.
+        if interrupt::take() {
+            return Ok(Ok(terminal::Prompted::Interrupted));
+        }
+        let t = self.ctx.terminal;
+        if t.stdin_tty && t.stderr_tty && !line_editor::unsupported_terminal() {
+            return Ok(line_editor::read(&prompt));
+        }
+        Ok(Ok(match self.next_line()? {
+            Ok(Ok(Some(line))) => terminal::Prompted::Line(line),
+            Ok(Ok(None)) => terminal::Prompted::Eof,
+            Ok(Err(e)) => return Ok(Err(e)),
+            // Ctrl-C while reading a line: the prompt answers it, as the line
+            // editor does, so the interrupt is taken.
+            Err(interrupt::Interrupted) => {
+                interrupt::take();
+                terminal::Prompted::Interrupted
+            }
+        }))
+    }
+}
+
+/// The line editor of `read-prompt` on a terminal: one per run, so the
+/// history of the run's lines is kept between prompts (in memory only).
+mod line_editor {
+    use super::terminal::Prompted;
+    use rustyline::error::ReadlineError;
+    use rustyline::{Behavior, Config, DefaultEditor};
+    use std::sync::Mutex;
+
+    static EDITOR: Mutex<Option<DefaultEditor>> = Mutex::new(None);
+
+    /// The longest prompt drawn, in characters.
+    const MAX_PROMPT_CHARS: usize = 200;
+
+    /// Terminals the editor cannot drive (it would draw on stdout); these get
+    /// the plain line read instead.
+    pub(super) fn unsupported_terminal() -> bool {
+        std::env::var("TERM").is_ok_and(|t| ["dumb", "cons25", "emacs"].contains(&t.as_str()))
+    }
+
+    /// Reads a line at `prompt`, drawn on the terminal (not stdout, which
+    /// may be piped), with the prompt's control characters escaped.
+    pub(super) fn read(prompt: &str) -> Result<Prompted, String> {
+        let mut editor = EDITOR.lock().unwrap_or_else(|e| e.into_inner());
+        if editor.is_none() {
+            let config = Config::builder()
+                .behavior(Behavior::PreferTerm)
+                .auto_add_history(false)
+                .build();
+            *editor = Some(
+                DefaultEditor::with_config(config)
+                    .map_err(|e| format!("cannot read from the terminal: {e}"))?,
+            );
+        }
+        let editor = editor.as_mut().expect("created above");
+        let prompt = crate::sanitize::escape_and_cap(prompt, MAX_PROMPT_CHARS);
+        // Kept to put back should the process end while the editor reads.
+        let _saved = super::interrupt::save_terminal();
+        match editor.readline(&prompt) {
+            Ok(line) => {
+                if !line.trim().is_empty() {
+                    let _ = editor.add_history_entry(line.as_str());
+                }
+                Ok(Prompted::Line(line))
+            }
+            Err(ReadlineError::Eof) => Ok(Prompted::Eof),
+            Err(ReadlineError::Interrupted) => Ok(Prompted::Interrupted),
+            Err(e) => Err(format!("cannot read from the terminal: {e}")),
+        }
     }
 }
 
@@ -75,6 +155,7 @@ impl terminal::HostProgress for HostState {
             indicatif::ProgressBar::hidden()
         };
         bar.set_message(progress_message(&message));
+        interrupt::track_progress(&bar);
         let handle = self.table().push(ProgressHandle { bar })?;
         self.progress_bars += 1;
         Ok(handle)
