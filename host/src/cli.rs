@@ -41,9 +41,7 @@ pub fn build(registry: &Registry) -> Command {
                 .help("Print a shell completion script covering every command"),
         );
     // Host commands come first: a plugin cannot take their names.
-    root = root
-        .subcommand(crate::commands::auth::command())
-        .subcommand(crate::commands::plugin::command());
+    root = root.subcommands(host_commands());
     for plugin in &registry.plugins {
         for command in &plugin.manifest.commands {
             if root.find_subcommand(&command.name).is_some() {
@@ -62,6 +60,21 @@ pub fn build(registry: &Registry) -> Command {
         }
     }
     root
+}
+
+/// The host's own commands.
+fn host_commands() -> Vec<Command> {
+    vec![
+        crate::commands::auth::command(),
+        crate::commands::plugin::command(),
+        crate::commands::notify::command(),
+        crate::commands::mcp::command(),
+    ]
+}
+
+/// Whether `name` is one of the host's own commands, which no plugin serves.
+pub fn is_host_command(name: &str) -> bool {
+    host_commands().iter().any(|c| c.get_name() == name)
 }
 
 /// Writes a completion script for `shell` covering every command.

@@ -5,6 +5,7 @@ mod api_versions;
 mod atomic_file;
 mod auth;
 mod capabilities;
+mod child_command;
 mod cli;
 mod commands;
 mod config;
@@ -83,6 +84,14 @@ fn dispatch() -> Result<i32, Error> {
     match name {
         "plugin" => commands::plugin::run(sub_matches, &registry, &policy, &host),
         "auth" => commands::auth::run(sub_matches, host.profile.as_deref()),
+        "mcp" => commands::mcp::run(sub_matches, host.profile.clone(), &policy),
+        "notify" => commands::notify::run(
+            sub_matches,
+            &registry,
+            &policy,
+            host.profile.as_deref(),
+            &paths::state_dir(&host.data_dir),
+        ),
         _ => {
             let entry = registry
                 .find_command(name)

@@ -234,6 +234,15 @@ impl Net {
                     None => bytes.clone(),
                 });
             }
+            // An empty POST says so, as Kagi's web app does (Quick Answer,
+            // wire protocol §6.5); hyper would leave the length unsaid.
+            let sends_a_body = matches!(
+                method,
+                reqwest::Method::POST | reqwest::Method::PUT | reqwest::Method::PATCH
+            );
+            if sends_a_body && body.as_ref().is_none_or(|b| b.is_empty()) {
+                request = request.header(reqwest::header::CONTENT_LENGTH, 0);
+            }
             let send = request.send();
             let response = match deadline {
                 Some(at) => tokio::time::timeout_at(at, send)

@@ -192,6 +192,18 @@ impl Invocation {
         Ok(self.flag(name))
     }
 
+    /// A declared flag pair `--name`/`--no-name` (the manifest makes them
+    /// conflict): true, false, or none when neither was given.
+    pub fn get_switch(&self, name: &str) -> Result<Option<bool>, Error> {
+        Ok(if self.get_flag(name)? {
+            Some(true)
+        } else if self.get_flag(&format!("no-{name}"))? {
+            Some(false)
+        } else {
+            None
+        })
+    }
+
     /// Builds an invocation by hand, for unit tests of a plugin.
     pub fn new(command: &[&str], args: &[(&str, &[&str])]) -> Self {
         Invocation {
@@ -273,6 +285,14 @@ mod tests {
         assert_eq!(inv.values("k"), ["a", "b"]);
         assert_eq!(inv.values("none"), [] as [String; 0]);
         assert_eq!(inv.parse::<u32>("none").unwrap(), None);
+        assert_eq!(inv.get_switch("chaos").unwrap(), Some(true));
+        assert_eq!(
+            Invocation::new(&["x"], &[("no-chaos", &[])])
+                .get_switch("chaos")
+                .unwrap(),
+            Some(false)
+        );
+        assert_eq!(inv.get_switch("limit-categories").unwrap(), None);
         let bad = Invocation::new(&["x"], &[("limit", &["many"])]);
         assert_eq!(
             bad.parse::<u32>("limit").unwrap_err().class,

@@ -26,6 +26,7 @@
 //! see a token. See `sdk/README.md` for the whole guide.
 
 pub mod answer;
+pub mod answer_view;
 pub mod args;
 pub mod cache;
 pub mod command;
@@ -107,7 +108,7 @@ pub fn __run<P: Plugin>(
 
 /// Builds the manifest section: a header the SDK stamps (API version and the
 /// crate's version), the author's TOML, then the SDK's argument groups
-/// (`arg-groups.toml`: `output`).
+/// (`arg-groups.toml`: `output`, `settings-import`, `answer-output`).
 #[doc(hidden)]
 pub const fn __manifest_len(package_version: &str, body: &[u8]) -> usize {
     HEADER_API.len()

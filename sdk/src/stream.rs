@@ -7,7 +7,8 @@
 //! yields frames as they arrive (turning the failure frames into errors),
 //! [`message_failed`] reads a final message's error state, [`LiveText`] prints
 //! the text as it grows on a terminal, and [`NdjsonEvents`] writes `--stream`
-//! events for scripts.
+//! events for scripts. [`crate::answer_view`] puts these together into the
+//! one way every answer command shows its answer.
 
 use crate::Error;
 use crate::http::{Family, Request, Response, check_status, html_text, is_html_answer};
@@ -219,6 +220,8 @@ pub fn message_failed(message: &Value) -> Result<(), Error> {
 pub struct LiveText {
     render: fn(&str) -> String,
     printed: String,
+    /// Printed with the first text.
+    heading: Option<String>,
     spinner: Option<Progress>,
 }
 
@@ -228,6 +231,7 @@ impl LiveText {
         LiveText {
             render: |text| text.to_string(),
             printed: String::new(),
+            heading: None,
             spinner: Some(Progress::spinner(waiting)),
         }
     }
@@ -251,10 +255,13 @@ impl LiveText {
         self.print_growth(&rendered);
     }
 
-    /// Prints text before the answer (e.g. a header), on its own.
-    pub fn print_above(&mut self, text: &str) {
-        self.stop_spinner();
-        out::print(text);
+    /// Puts `heading` (its lines ended) above the text, printed with the
+    /// first of it: the spinner stays until there is text to show. Once
+    /// text is shown it is too late for a heading: ignored.
+    pub fn heading(&mut self, heading: &str) {
+        if self.printed.is_empty() {
+            self.heading = Some(heading.to_string());
+        }
     }
 
     fn print_growth(&mut self, rendered: &str) {
@@ -263,6 +270,9 @@ impl LiveText {
         }
         if let Some(added) = rendered.strip_prefix(self.printed.as_str()) {
             self.stop_spinner();
+            if let Some(heading) = self.heading.take() {
+                out::print(&heading);
+            }
             out::print(added);
             self.printed = rendered.to_string();
         }

@@ -1,18 +1,15 @@
 //! `kagi assistant [QUERY]` (prompt mode) and `kagi ask-page URL QUESTION`
 //! against the mock: the request as Kagi receives it (JSON, or multipart
 //! with attachments), every output format, `--stream` NDJSON, each stream
-//! failure, and on a terminal the answer shown while it streams.
+//! failure, and on a terminal the answer shown while it streams (pretty
+//! unless `--format` names another format).
 
-use crate::support::{Env, assert_contains, pty, pty_finish};
-use kagi_mock::{Recorded, SESSION_TOKEN, multipart_parts};
+use crate::support::{Env, assert_contains, pty, pty_finish, session_env, text_then_json};
+use kagi_mock::{Recorded, multipart_parts};
 use serde_json::{Value, json};
 
 const PROMPT: &str = "/assistant/prompt";
 const BRANCH: &str = "00000000-0000-4000-0000-000000000000";
-
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 fn sent(env: &Env) -> Vec<Recorded> {
     env.requests_to(PROMPT)
@@ -286,11 +283,7 @@ fn stream_prints_a_delta_per_token_then_the_final_object() {
     let env = session_env();
     let run = env.run(&["assistant", "q", "--stream"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = run.ndjson();
     assert_eq!(
         lines[..3],
         [
@@ -434,16 +427,17 @@ fn refused_statuses_follow_the_stream_family() {
         .fails_with(1, &format!("authentication error: invalid or expired Kagi session token: the assistant prompt answered with a web page; {renew}"));
 }
 
-/// The proof of streaming: the mock sends the first `tokens.json` frame and
-/// holds the rest back until the test releases it, so its text on the
-/// terminal before then came from that frame as it arrived.
+/// The proof of streaming, and of pretty being the default on a terminal:
+/// the mock sends the first `tokens.json` frame and holds the rest back
+/// until the test releases it, so its text on the terminal before then came
+/// from that frame as it arrived.
 #[cfg(unix)]
 #[test]
-fn on_a_terminal_the_first_token_appears_before_the_rest_of_the_answer_is_sent() {
+fn on_a_terminal_without_a_format_the_first_token_appears_before_the_rest_is_sent() {
     use expectrl::Expect;
     let env = session_env();
     let prompt = "hold-after-first-token";
-    let mut session = pty(&env, &["assistant", prompt, "--format", "pretty"]);
+    let mut session = pty(&env, &["assistant", prompt]);
     session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
     session
         .expect("Thread: thread-1")
@@ -482,11 +476,28 @@ fn on_a_terminal_markdown_streams_and_json_waits_for_the_final_object() {
         "Hello from the **mock** assistant.\r\n\r\nYou asked: q\r\n\r\n1. [Mock source](https://mock.example/source)\r\n",
     );
     assert_eq!(out.matches("Hello from").count(), 1, "{out}");
-    let (code, out) = pty_finish(pty(&env, &["assistant", "q"]));
+    // Asked for by name, JSON is the final object alone, the text never
+    // shown before it.
+    let (code, out) = pty_finish(pty(&env, &["assistant", "q", "--format", "json"]));
     assert_eq!(code, 0, "{out}");
-    let start = out.find('{').expect("a JSON object");
-    let answer: Value = serde_json::from_str(&out[start..].replace("\r\n", "\n")).unwrap();
-    assert_eq!(answer["message"]["id"], "msg-2");
+    let (before, answer) = text_then_json(&out);
+    assert_eq!(answer, expected_answer(2, "q"));
+    assert!(!before.contains("Hello from"), "{out}");
+}
+
+/// ask-page shows its answer by the same rule: pretty text on a terminal,
+/// under the thread and above the references and the message id.
+#[cfg(unix)]
+#[test]
+fn on_a_terminal_ask_page_streams_pretty_text_by_default() {
+    let env = session_env();
+    let (code, out) = pty_finish(pty(&env, &["ask-page", "https://rust-lang.org", "Why?"]));
+    assert_eq!(code, 0, "{out}");
+    assert_contains(
+        &out,
+        "Thread: thread-1\r\n\r\nHello from the mock assistant.\r\n\r\nYou asked: https://rust-lang.org/\r\nWhy?\r\n\r\nReferences\r\n1. [Mock source](https://mock.example/source)\r\n\r\nMessage: msg-1\r\n",
+    );
+    assert!(!out.contains('{'), "{out}");
 }
 
 /// An error after text was shown keeps that text, its line ended.

@@ -4,37 +4,17 @@
 //! fields it was not told to change (one of them unknown to this version),
 //! drifted pages and each failure family.
 
+use crate::settings_support::{
+    assert_rejected, body, drifted, expired_session, posts, run, sent_to_sign_in, session_env,
+    signed_out,
+};
 use crate::support::{Env, Run};
-use kagi_mock::{Recorded, SESSION_TOKEN};
 use serde_json::{Value, json};
 
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
+const SURFACE: &str = "custom assistant settings page";
 
 fn custom(env: &Env, args: &[&str]) -> Run {
-    let mut argv = vec!["assistant", "custom"];
-    argv.extend_from_slice(args);
-    env.run(&argv)
-}
-
-fn posts(env: &Env) -> Vec<Recorded> {
-    env.mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST")
-        .collect()
-}
-
-fn body(r: &Recorded) -> String {
-    String::from_utf8(r.body.clone()).unwrap()
-}
-
-/// The mock's base URL under a drifted layout (`no-model`, `no-lens`, …).
-fn drifted(variant: &str) -> Env {
-    let env = session_env();
-    let base = format!("{}/_drift/{variant}", env.mock.url());
-    env.var("KAGI_BASE_URL", &base)
+    run(env, &["assistant", "custom"], args)
 }
 
 fn writer() -> Value {
@@ -48,20 +28,6 @@ fn reviewer() -> Value {
     json!({"profile_id": "profile-3", "name": "Reviewer", "internet_access": false,
         "selected_lens": "0", "personalizations": true, "base_model": "claude-4-sonnet",
         "custom_instructions": "Be blunt.", "delete_supported": true})
-}
-
-/// A Settings-HTML 4xx: a configuration error with the status and the
-/// text of Kagi's error page.
-fn rejected(run: &Run, status: &str, kagi_says: &str) {
-    run.fails_starting(
-        1,
-        &format!(
-            "configuration error: Kagi custom assistant settings page request rejected: {status}; "
-        ),
-    );
-    assert_eq!(run.stderr.trim_end().lines().count(), 1, "{}", run.stderr);
-    assert!(run.stderr.contains(kagi_says), "{}", run.stderr);
-    assert_eq!(run.stdout, "");
 }
 
 const BUILT_IN: &str = "is built in and cannot be modified through custom-assistant commands";
@@ -317,8 +283,9 @@ fn delete_posts_the_profile_id_and_prints_it() {
 fn a_rejected_post_is_a_configuration_error_with_kagis_words() {
     let env = session_env();
     let run = custom(&env, &["create", "Copy", "--bang-trigger", "write"]);
-    rejected(
+    assert_rejected(
         &run,
+        SURFACE,
         "HTTP 400 Bad Request",
         "The bang !write is already in use",
     );
@@ -327,23 +294,18 @@ fn a_rejected_post_is_a_configuration_error_with_kagis_words() {
 #[test]
 fn a_signed_out_page_or_a_sign_in_redirect_is_an_authentication_error() {
     let env = session_env().with_fault("logged-out");
-    custom(&env, &["list"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi answered the custom assistant settings page with its signed-out page; copy a fresh Session Link and run `kagi auth`",
-    );
-    let env = Env::new().var("KAGI_SESSION_TOKEN", "not-the-mock-session");
-    custom(&env, &["get", "writer"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi redirected the custom assistant settings page to its sign-in page; copy a fresh Session Link and run `kagi auth`",
-    );
+    custom(&env, &["list"]).fails_with(1, &signed_out(SURFACE));
+    let env = expired_session();
+    custom(&env, &["get", "writer"]).fails_with(1, &sent_to_sign_in(SURFACE));
 }
 
 #[test]
 fn a_4xx_is_a_configuration_error_and_a_5xx_a_network_error() {
     let env = session_env().with_fault("status=429");
     let run = custom(&env, &["list"]);
-    rejected(
+    assert_rejected(
         &run,
+        SURFACE,
         "HTTP 429 Too Many Requests",
         "Rate limited. Retry later.",
     );

@@ -3,15 +3,11 @@
 //! `/exit`, Ctrl-D and Ctrl-C, `--thread-id` and `--export`. On the terminal
 //! every step waits for what the screen shows before typing the next key.
 
-use crate::support::Env;
-use kagi_mock::{Recorded, SESSION_TOKEN};
+use crate::support::{Env, session_env};
+use kagi_mock::Recorded;
 use serde_json::{Value, json};
 
 const PROMPT: &str = "/assistant/prompt";
-
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 /// The `focus.thread_id` of every prompt the mock received, in order.
 fn threads_sent(env: &Env) -> Vec<Value> {
@@ -136,22 +132,9 @@ fn export_refuses_a_symbolic_link_before_any_prompt() {
 #[cfg(unix)]
 mod on_a_terminal {
     use super::*;
-    use crate::support::{pty, pty_finish};
+    use crate::support::{expect_or_show, pty, pty_finish};
     use expectrl::Expect;
     use expectrl::session::OsSession;
-
-    /// Waits for `what`; on a timeout, fails showing what the terminal showed.
-    #[track_caller]
-    fn expect_or_show(p: &mut OsSession, what: &str) {
-        if let Err(e) = p.expect(what) {
-            let mut buf = vec![0u8; 65536];
-            let n = p.try_read(&mut buf).unwrap_or(0);
-            panic!(
-                "waiting for {what:?}: {e:?}: {:?}",
-                String::from_utf8_lossy(&buf[..n])
-            );
-        }
-    }
 
     fn repl(env: &Env) -> OsSession {
         let mut p = pty(env, &["assistant", "repl"]);

@@ -4,38 +4,22 @@
 //! know, export → import into an empty account, `--dry-run`, drifted pages
 //! and each failure family.
 
-use crate::support::{Env, Run, mock_post};
-use kagi_mock::{Recorded, SESSION_TOKEN};
+use crate::settings_support::{
+    body, drifted, expired_session, posts, rejected, run, sent_to_sign_in, session_env, signed_out,
+    without, write_file,
+};
+use crate::support::{Env, Run};
 use serde_json::{Value, json};
 
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
+const SURFACE: &str = "custom bang settings page";
 
 /// An account with no custom bangs.
 fn empty_account() -> Env {
-    let env = session_env();
-    mock_post(&env, "/_mock/bangs/clear", "");
-    env
+    crate::settings_support::empty_account("bangs")
 }
 
 fn bang(env: &Env, args: &[&str]) -> Run {
-    let mut argv = vec!["bang", "custom"];
-    argv.extend_from_slice(args);
-    env.run(&argv)
-}
-
-/// The POSTs kagi sent (not the test's own `/_mock` calls).
-fn posts(env: &Env) -> Vec<Recorded> {
-    env.mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && !r.path.starts_with("/_mock/"))
-        .collect()
-}
-
-fn body(r: &Recorded) -> String {
-    String::from_utf8(r.body.clone()).unwrap()
+    run(env, &["bang", "custom"], args)
 }
 
 fn google() -> Value {
@@ -196,7 +180,10 @@ fn a_trigger_kagi_refuses_is_one_configuration_error_and_one_post() {
     let env = session_env();
     bang(&env, &["create", "Other", "--trigger", "MDN"]).fails_with(
         1,
-        "configuration error: Kagi custom bang settings page request rejected: HTTP 400 Bad Request; 400 Bad Request Bad Request The trigger !MDN is already in use Back to Kagi",
+        &format!(
+            "{}400 Bad Request Bad Request The trigger !MDN is already in use Back to Kagi",
+            rejected(SURFACE, "HTTP 400 Bad Request")
+        ),
     );
     assert_eq!(posts(&env).len(), 1, "nothing is sent twice");
 }
@@ -280,19 +267,6 @@ fn export_prints_every_bang_in_full() {
     assert!(posts(&env).is_empty());
 }
 
-/// Writes `text` as a file in the environment's working directory.
-fn write_file(env: &Env, name: &str, text: &str) -> String {
-    std::fs::write(env.work_dir().join(name), text).unwrap();
-    name.to_string()
-}
-
-fn without(mut items: Value, key: &str) -> Value {
-    for item in items.as_array_mut().unwrap() {
-        item.as_object_mut().unwrap().remove(key);
-    }
-    items
-}
-
 #[test]
 fn export_then_import_into_an_empty_account_reproduces_the_same_list() {
     let source = session_env();
@@ -370,19 +344,13 @@ fn an_import_file_that_is_not_an_export_is_refused_before_anything_is_sent() {
 #[test]
 fn a_signed_out_page_is_an_authentication_error() {
     let env = session_env().with_fault("logged-out");
-    bang(&env, &["list"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi answered the custom bang settings page with its signed-out page; copy a fresh Session Link and run `kagi auth`",
-    );
+    bang(&env, &["list"]).fails_with(1, &signed_out(SURFACE));
 }
 
 #[test]
 fn a_redirect_to_the_sign_in_page_is_an_authentication_error_and_nothing_is_posted() {
-    let env = Env::new().var("KAGI_SESSION_TOKEN", "expired-session-token-0000");
-    bang(&env, &["update", "g", "--name", "x"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi redirected the custom bang settings page to its sign-in page; copy a fresh Session Link and run `kagi auth`",
-    );
+    let env = expired_session();
+    bang(&env, &["update", "g", "--name", "x"]).fails_with(1, &sent_to_sign_in(SURFACE));
     assert!(posts(&env).is_empty());
 }
 
@@ -391,7 +359,10 @@ fn a_4xx_is_a_configuration_error_and_a_5xx_a_network_error_each_sent_once() {
     let env = session_env().with_fault("status=429");
     bang(&env, &["list"]).fails_with(
         1,
-        "configuration error: Kagi custom bang settings page request rejected: HTTP 429 Too Many Requests; 429 Too Many Requests Too Many Requests Rate limited. Retry later. Back to Kagi",
+        &format!(
+            "{}429 Too Many Requests Too Many Requests Rate limited. Retry later. Back to Kagi",
+            rejected(SURFACE, "HTTP 429 Too Many Requests")
+        ),
     );
     assert_eq!(env.mock.requests().len(), 1);
     let env = session_env().with_fault("status=503");
@@ -404,13 +375,6 @@ fn without_a_session_nothing_is_sent() {
     let env = Env::new();
     bang(&env, &["list"]).fails_starting(1, "configuration error: ");
     assert!(env.mock.requests().is_empty());
-}
-
-/// The main base URL pointed at a drifted layout of the mock.
-fn drifted(variant: &str) -> Env {
-    let env = session_env();
-    let base = format!("{}/_drift/{variant}", env.mock.url());
-    env.var("KAGI_BASE_URL", &base)
 }
 
 #[test]

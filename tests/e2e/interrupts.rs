@@ -4,7 +4,7 @@
 
 #![cfg(unix)]
 
-use crate::support::{Env, assert_contains, plugin_test_args, pty, pty_finish};
+use crate::support::{Env, assert_contains, expect_or_show, plugin_test_args, pty, pty_finish};
 use expectrl::Expect;
 use expectrl::session::OsSession;
 
@@ -16,19 +16,6 @@ fn on_a_pty(env: &Env, action: &str) -> OsSession {
         &["interruptible", action],
     );
     pty(env, &argv.iter().map(String::as_str).collect::<Vec<_>>())
-}
-
-/// Waits for `what`; on a timeout, fails showing what the terminal showed.
-#[track_caller]
-fn expect_or_show(p: &mut OsSession, what: &str) {
-    if let Err(e) = p.expect(what) {
-        let mut buf = vec![0u8; 65536];
-        let n = p.try_read(&mut buf).unwrap_or(0);
-        panic!(
-            "waiting for {what:?}: {e:?}: {:?}",
-            String::from_utf8_lossy(&buf[..n])
-        );
-    }
 }
 
 /// The lines of `text` as the terminal shows them (without `\r`).

@@ -3,38 +3,23 @@
 //! an update that keeps a field this version does not know, export → import
 //! into an empty account, `--dry-run`, drifted pages and each failure family.
 
-use crate::support::{Env, Run, mock_post};
-use kagi_mock::{Recorded, SESSION_TOKEN};
+use crate::settings_support::{
+    body, drifted, expired_session, posts, rejected, run, sent_to_sign_in, session_env, signed_out,
+    without, write_file,
+};
+use crate::support::{Env, Run};
+use kagi_mock::SESSION_TOKEN;
 use serde_json::{Value, json};
 
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
+const SURFACE: &str = "lens settings page";
 
 /// An account with no lenses.
 fn empty_account() -> Env {
-    let env = session_env();
-    mock_post(&env, "/_mock/lenses/clear", "");
-    env
+    crate::settings_support::empty_account("lenses")
 }
 
 fn lens(env: &Env, args: &[&str]) -> Run {
-    let mut argv = vec!["lens"];
-    argv.extend_from_slice(args);
-    env.run(&argv)
-}
-
-/// The POSTs kagi sent (not the test's own `/_mock` calls).
-fn posts(env: &Env) -> Vec<Recorded> {
-    env.mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && !r.path.starts_with("/_mock/"))
-        .collect()
-}
-
-fn body(r: &Recorded) -> String {
-    String::from_utf8(r.body.clone()).unwrap()
+    run(env, &["lens"], args)
 }
 
 /// Each POST as `path body`.
@@ -80,20 +65,6 @@ fn news() -> Value {
 
 fn with(mut value: Value, key: &str, v: Value) -> Value {
     value[key] = v;
-    value
-}
-
-fn without(mut value: Value, key: &str) -> Value {
-    match value.as_array_mut() {
-        Some(items) => {
-            for item in items {
-                item.as_object_mut().unwrap().remove(key);
-            }
-        }
-        None => {
-            value.as_object_mut().unwrap().remove(key);
-        }
-    }
     value
 }
 
@@ -432,12 +403,6 @@ fn export_prints_every_lens_in_full_with_its_enabled_state() {
     assert!(posts(&env).is_empty());
 }
 
-/// Writes `text` as a file in the environment's working directory.
-fn write_file(env: &Env, name: &str, text: &str) -> String {
-    std::fs::write(env.work_dir().join(name), text).unwrap();
-    name.to_string()
-}
-
 #[test]
 fn export_then_import_into_an_empty_account_reproduces_the_same_list() {
     let source = session_env();
@@ -561,19 +526,13 @@ fn an_import_file_that_is_not_an_export_is_refused_before_anything_is_sent() {
 #[test]
 fn a_signed_out_page_is_an_authentication_error() {
     let env = session_env().with_fault("logged-out");
-    lens(&env, &["list"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi answered the lens settings page with its signed-out page; copy a fresh Session Link and run `kagi auth`",
-    );
+    lens(&env, &["list"]).fails_with(1, &signed_out(SURFACE));
 }
 
 #[test]
 fn a_redirect_to_the_sign_in_page_is_an_authentication_error_and_nothing_is_posted() {
-    let env = Env::new().var("KAGI_SESSION_TOKEN", "expired-session-token-0000");
-    lens(&env, &["disable", "Reddit"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi redirected the lens settings page to its sign-in page; copy a fresh Session Link and run `kagi auth`",
-    );
+    let env = expired_session();
+    lens(&env, &["disable", "Reddit"]).fails_with(1, &sent_to_sign_in(SURFACE));
     assert!(posts(&env).is_empty());
 }
 
@@ -582,7 +541,10 @@ fn a_4xx_is_a_configuration_error_and_a_5xx_a_network_error_each_sent_once() {
     let env = session_env().with_fault("status=429");
     lens(&env, &["list"]).fails_with(
         1,
-        "configuration error: Kagi lens settings page request rejected: HTTP 429 Too Many Requests; 429 Too Many Requests Too Many Requests Rate limited. Retry later. Back to Kagi",
+        &format!(
+            "{}429 Too Many Requests Too Many Requests Rate limited. Retry later. Back to Kagi",
+            rejected(SURFACE, "HTTP 429 Too Many Requests")
+        ),
     );
     assert_eq!(env.mock.requests().len(), 1);
     let env = session_env().with_fault("status=503");
@@ -598,7 +560,10 @@ fn a_post_kagi_refuses_is_a_configuration_error_and_is_sent_once() {
     let env = session_env();
     lens(&env, &["create", " "]).fails_with(
         1,
-        "configuration error: Kagi lens settings page request rejected: HTTP 400 Bad Request; 400 Bad Request Bad Request A lens needs a name Back to Kagi",
+        &format!(
+            "{}400 Bad Request Bad Request A lens needs a name Back to Kagi",
+            rejected(SURFACE, "HTTP 400 Bad Request")
+        ),
     );
     assert_eq!(posts(&env).len(), 1);
 }
@@ -608,13 +573,6 @@ fn without_a_session_nothing_is_sent() {
     let env = Env::new();
     lens(&env, &["list"]).fails_starting(1, "configuration error: ");
     assert!(env.mock.requests().is_empty());
-}
-
-/// The main base URL pointed at a drifted layout of the mock.
-fn drifted(variant: &str) -> Env {
-    let env = session_env();
-    let base = format!("{}/_drift/{variant}", env.mock.url());
-    env.var("KAGI_BASE_URL", &base)
 }
 
 #[test]

@@ -2,15 +2,12 @@
 //! request as Kagi receives it, every flag and format, the local cache, each
 //! failure of the Quick family, and streaming on a terminal.
 
-use crate::support::{Env, assert_contains, mock_post, pty, pty_finish};
-use kagi_mock::SESSION_TOKEN;
+use crate::support::{
+    Env, assert_contains, mock_post, pty, pty_finish, session_env, text_then_json,
+};
 use serde_json::{Value, json};
 
 const CONTEXT: &str = "/mother/context";
-
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 /// The final object the mock's answer to `query` makes, without `lens`.
 fn answer(query: &str) -> Value {
@@ -62,6 +59,8 @@ fn the_request_follows_kagi_base_url_with_the_trimmed_query_and_stream_headers()
     assert_eq!(r.header("accept"), Some("application/vnd.kagi.stream"));
     assert_eq!(r.header("cache-control"), Some("no-store"));
     assert_eq!(r.header("content-type"), None);
+    // The empty body is said to be empty, as Kagi's web app sends it.
+    assert_eq!(r.header("content-length"), Some("0"));
     assert_eq!(r.header("cookie"), Some("kagi_session=test-session-token"));
     assert!(r.body.is_empty());
 }
@@ -166,11 +165,7 @@ fn stream_prints_one_ndjson_delta_per_token_then_the_final_object() {
     let env = session_env();
     let run = env.run(&["quick", "rust", "--stream"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let lines: Vec<Value> = run
-        .stdout
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let lines = run.ndjson();
     assert_eq!(
         lines[..3],
         [
@@ -294,8 +289,8 @@ fn on_a_terminal_the_answer_streams_before_the_last_frame() {
     use expectrl::Expect;
     let mut session = pty(&env, &["quick", "quick-gated rust"]);
     session
-        .expect("Rust is")
-        .expect("the first token is shown as it arrives");
+        .expect("Quick Answer\r\nRust is")
+        .expect("the first token is shown as it arrives, under the heading");
     session
         .expect("programming language.")
         .expect("each token is shown while the final frame is held back");
@@ -334,11 +329,7 @@ fn on_a_terminal_an_explicit_json_format_prints_only_the_final_object() {
     let env = session_env();
     let (code, rest) = pty_finish(pty(&env, &["quick", "rust", "--format", "json"]));
     assert_eq!(code, 0, "{rest}");
-    let rest = rest.replace("\r\n", "\n");
-    let start = rest
-        .find("{\n")
-        .unwrap_or_else(|| panic!("no JSON in {rest:?}"));
-    let out: Value = serde_json::from_str(&rest[start..]).unwrap();
+    let (before, out) = text_then_json(&rest);
     assert_eq!(out, answer("rust"));
-    assert!(!rest[..start].contains("Rust is"), "{rest}");
+    assert!(!before.contains("Rust is"), "{rest}");
 }

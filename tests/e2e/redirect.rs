@@ -4,37 +4,32 @@
 //! export → import into an empty account, `--dry-run`, drifted pages and
 //! each failure family.
 
-use crate::support::{Env, Run, mock_post};
-use kagi_mock::{Recorded, SESSION_TOKEN};
+use crate::settings_support::{
+    body, drifted, expired_session, rejected, run, sent_to_sign_in, session_env, signed_out,
+    write_file,
+};
+use crate::support::{Env, Run};
 use serde_json::{Value, json};
+
+const SURFACE: &str = "redirect settings page";
 
 const REDDIT: &str = "^https://www.reddit.com|https://old.reddit.com";
 const TWITTER: &str = r"^https?://(www\.)?twitter\.com/(.*)|https://nitter.net/$2";
 
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
-
 /// An account with no redirect rules.
 fn empty_account() -> Env {
-    let env = session_env();
-    mock_post(&env, "/_mock/redirects/clear", "");
-    env
+    crate::settings_support::empty_account("redirects")
 }
 
 fn redirect(env: &Env, args: &[&str]) -> Run {
-    let mut argv = vec!["redirect"];
-    argv.extend_from_slice(args);
-    env.run(&argv)
+    run(env, &["redirect"], args)
 }
 
 /// The POSTs kagi sent (not the test's own `/_mock` calls), as path and body.
 fn posts(env: &Env) -> Vec<(String, String)> {
-    env.mock
-        .requests()
-        .into_iter()
-        .filter(|r| r.method == "POST" && !r.path.starts_with("/_mock/"))
-        .map(|r: Recorded| (r.path, String::from_utf8(r.body).unwrap()))
+    crate::settings_support::posts(env)
+        .iter()
+        .map(|r| (r.path.clone(), body(r)))
         .collect()
 }
 
@@ -192,11 +187,6 @@ fn export_prints_every_rule_in_full() {
     assert!(posts(&env).is_empty());
 }
 
-fn write_file(env: &Env, name: &str, text: &str) -> String {
-    std::fs::write(env.work_dir().join(name), text).unwrap();
-    name.to_string()
-}
-
 fn rules_and_states(env: &Env) -> Vec<(String, bool)> {
     redirect(env, &["list"])
         .json()
@@ -309,19 +299,13 @@ fn an_import_file_with_a_bad_rule_is_refused_before_anything_is_sent() {
 #[test]
 fn a_signed_out_page_is_an_authentication_error() {
     let env = session_env().with_fault("logged-out");
-    redirect(&env, &["list"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi answered the redirect settings page with its signed-out page; copy a fresh Session Link and run `kagi auth`",
-    );
+    redirect(&env, &["list"]).fails_with(1, &signed_out(SURFACE));
 }
 
 #[test]
 fn a_redirect_to_the_sign_in_page_is_an_authentication_error_and_nothing_is_toggled() {
-    let env = Env::new().var("KAGI_SESSION_TOKEN", "expired-session-token-0000");
-    redirect(&env, &["enable", "16642"]).fails_with(
-        1,
-        "authentication error: invalid or expired Kagi session token: Kagi redirected the redirect settings page to its sign-in page; copy a fresh Session Link and run `kagi auth`",
-    );
+    let env = expired_session();
+    redirect(&env, &["enable", "16642"]).fails_with(1, &sent_to_sign_in(SURFACE));
     assert!(posts(&env).is_empty());
 }
 
@@ -330,18 +314,15 @@ fn a_4xx_is_a_configuration_error_and_a_5xx_a_network_error_each_sent_once() {
     let env = session_env().with_fault("status=404");
     redirect(&env, &["list"]).fails_with(
         1,
-        "configuration error: Kagi redirect settings page request rejected: HTTP 404 Not Found; 404 Not Found Not Found Not found Back to Kagi",
+        &format!(
+            "{}404 Not Found Not Found Not found Back to Kagi",
+            rejected(SURFACE, "HTTP 404 Not Found")
+        ),
     );
     assert_eq!(env.mock.requests().len(), 1);
     let env = session_env().with_fault("status=500");
     redirect(&env, &["disable", "16641"]).fails_starting(1, "network error: ");
     assert_eq!(env.mock.requests().len(), 1);
-}
-
-fn drifted(variant: &str) -> Env {
-    let env = session_env();
-    let base = format!("{}/_drift/{variant}", env.mock.url());
-    env.var("KAGI_BASE_URL", &base)
 }
 
 #[test]

@@ -191,6 +191,12 @@ impl Env {
     }
 }
 
+/// An environment whose runs have the mock's session token (the commands on
+/// Kagi's session: assistant, quick, ...).
+pub fn session_env() -> Env {
+    Env::new().var("KAGI_SESSION_TOKEN", kagi_mock::SESSION_TOKEN)
+}
+
 /// The outcome of one run.
 #[derive(Debug)]
 pub struct Run {
@@ -263,6 +269,17 @@ impl Run {
             .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
     }
 
+    /// Stdout as NDJSON: one JSON value a line (`--stream` output).
+    pub fn ndjson(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .map(|line| {
+                serde_json::from_str(line)
+                    .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}\n{}", self.stdout))
+            })
+            .collect()
+    }
+
     /// Asserts the exit code and that stderr is exactly one line.
     pub fn fails_with(&self, code: i32, stderr_line: &str) {
         assert_eq!(
@@ -311,6 +328,34 @@ pub fn pty_finish(mut session: expectrl::session::OsSession) -> (i32, String) {
         WaitStatus::Exited(_, code) => (code, rest),
         other => panic!("kagi did not exit normally: {other:?}\n{rest}"),
     }
+}
+
+/// Waits for `what` on the terminal; on a timeout, fails showing what the
+/// terminal did show.
+#[cfg(unix)]
+#[track_caller]
+pub fn expect_or_show(p: &mut expectrl::session::OsSession, what: &str) {
+    use expectrl::Expect;
+    if let Err(e) = p.expect(what) {
+        let mut buf = vec![0u8; 65536];
+        let n = p.try_read(&mut buf).unwrap_or(0);
+        panic!(
+            "waiting for {what:?}: {e:?}: {:?}",
+            String::from_utf8_lossy(&buf[..n])
+        );
+    }
+}
+
+/// What a terminal showed that ends with a pretty JSON object: the text
+/// before the object, and the object (the terminal's `\r\n` read as `\n`).
+pub fn text_then_json(shown: &str) -> (String, serde_json::Value) {
+    let shown = shown.replace("\r\n", "\n");
+    let start = shown
+        .find("{\n")
+        .unwrap_or_else(|| panic!("no JSON object in {shown:?}"));
+    let value = serde_json::from_str(&shown[start..])
+        .unwrap_or_else(|e| panic!("not JSON after the text ({e}): {shown:?}"));
+    (shown[..start].to_string(), value)
 }
 
 /// Asserts that `haystack` contains `needle`, showing the whole text if not.

@@ -3,33 +3,11 @@
 
 #![cfg(unix)]
 
-use crate::support::{BIN, Env};
-use expectrl::process::unix::WaitStatus;
+use crate::support::{Env, expect_or_show, pty, pty_finish};
+use expectrl::Expect;
 use expectrl::session::OsSession;
-use expectrl::{Expect, Session};
 use kagi_mock::SESSION_TOKEN;
-use std::path::Path;
 use std::time::Duration;
-
-fn spawn(env: &Env, args: &[&str]) -> OsSession {
-    let mut cmd = env.command_inheriting_stdio(Path::new(BIN), args);
-    cmd.env("TERM", "xterm").env("NO_COLOR", "1");
-    let mut session = Session::spawn(cmd).expect("spawn kagi on a pty");
-    session.set_expect_timeout(Some(Duration::from_secs(60)));
-    session
-}
-
-/// Waits for `what`; on a timeout, fails showing what the terminal did show.
-fn expect_or_show(p: &mut OsSession, what: &str) {
-    if let Err(e) = p.expect(what) {
-        let mut buf = vec![0u8; 65536];
-        let n = p.try_read(&mut buf).unwrap_or(0);
-        panic!(
-            "waiting for {what:?}: {e:?}: {:?}",
-            String::from_utf8_lossy(&buf[..n])
-        );
-    }
-}
 
 /// Waits until a hidden-input prompt has turned the terminal's echo off. The
 /// prompt switches modes with a flush, so keys typed before the switch are
@@ -45,17 +23,10 @@ fn wait_until_input_is_hidden(p: &OsSession) {
     }
 }
 
-fn exit_code(session: &OsSession) -> i32 {
-    match session.get_process().wait().expect("wait for kagi") {
-        WaitStatus::Exited(_, code) => code,
-        other => panic!("kagi did not exit normally: {other:?}"),
-    }
-}
-
 #[test]
 fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
     let env = Env::new();
-    let mut p = spawn(&env, &["auth"]);
+    let mut p = pty(&env, &["auth"]);
     expect_or_show(&mut p, "What do you want to set up?");
     p.send("\r").unwrap();
     expect_or_show(&mut p, "https://kagi.com/settings/user_details");
@@ -79,9 +50,8 @@ fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
     expect_or_show(&mut p, "Also set up the API token?");
     p.send("n").unwrap();
     expect_or_show(&mut p, "Done.");
-    let mut rest = Vec::new();
-    let _ = std::io::Read::read_to_end(&mut p, &mut rest);
-    assert_eq!(exit_code(&p), 0);
+    let (code, rest) = pty_finish(p);
+    assert_eq!(code, 0, "{rest}");
 
     let path = env.work_dir().join(".kagi.toml");
     assert_eq!(
@@ -102,12 +72,11 @@ fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
 #[test]
 fn escape_cancels_without_changes() {
     let env = Env::new();
-    let mut p = spawn(&env, &["--profile", "work", "auth"]);
+    let mut p = pty(&env, &["--profile", "work", "auth"]);
     expect_or_show(&mut p, "What do you want to set up?");
     p.send("\x1b").unwrap();
     expect_or_show(&mut p, "Canceled. Nothing more was changed.");
-    let mut rest = Vec::new();
-    let _ = std::io::Read::read_to_end(&mut p, &mut rest);
-    assert_eq!(exit_code(&p), 0);
+    let (code, rest) = pty_finish(p);
+    assert_eq!(code, 0, "{rest}");
     assert!(!env.work_dir().join(".kagi.toml").exists());
 }

@@ -25,11 +25,15 @@ impl DestinationRule {
     }
 }
 
-impl Grants {
-    /// Grants the origin of `raw`, which the user gave with `flag`, for this
-    /// run. A malformed or non-http(s) URL is a usage error; one the policy
-    /// forbids is a denial.
-    pub fn grant_destination(&mut self, flag: &str, raw: &str) -> Result<()> {
+/// The URL `raw` that the user gave `who` (a plugin, or a host command such
+/// as `notify`) with `flag`, if the policy lets it be reached. A malformed or
+/// non-http(s) URL is a usage error; one the policy forbids is a denial.
+pub fn admit_destination(policy: &Policy, who: &str, flag: &str, raw: &str) -> Result<Url> {
+    DestinationRule::of(policy).admit(who, flag, raw)
+}
+
+impl DestinationRule {
+    fn admit(&self, who: &str, flag: &str, raw: &str) -> Result<Url> {
         let url = Url::parse(raw)
             .ok()
             .filter(|u| matches!(u.scheme(), "http" | "https") && u.host_str().is_some())
@@ -38,25 +42,37 @@ impl Grants {
                     "`{raw}` given with {flag} is not an http or https URL"
                 ))
             })?;
-        let origin = url.origin();
-        let shown = origin.ascii_serialization();
+        let shown = url.origin().ascii_serialization();
         let refused = |why: String| Error::PluginDenied {
-            plugin: self.plugin.clone(),
+            plugin: who.to_string(),
             reason: format!("was refused the destination {shown} given with {flag}: {why}"),
         };
-        if self.destination_rule.forbidden {
+        if self.forbidden {
             return Err(refused(
                 "the administrator's policy forbids destinations named on the command line (forbid-destinations)".into(),
             ));
         }
         let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
-        if let Some(allowed) = &self.destination_rule.allowed_hosts
+        if let Some(allowed) = &self.allowed_hosts
             && !allowed.iter().any(|a| HostGrant::parse(a).name == host)
         {
             return Err(refused(format!(
                 "the administrator's policy does not allow the host `{host}` (allowed-hosts)"
             )));
         }
+        Ok(url)
+    }
+}
+
+impl Grants {
+    /// Grants the origin of `raw`, which the user gave with `flag`, for this
+    /// run (see [`admit_destination`]).
+    pub fn grant_destination(&mut self, flag: &str, raw: &str) -> Result<()> {
+        let origin = self
+            .destination_rule
+            .admit(&self.plugin, flag, raw)?
+            .origin();
+        let shown = origin.ascii_serialization();
         log::debug(&format!(
             "plugin {}: may reach {shown} for this run: the destination given with {flag} (never with a credential)",
             self.plugin

@@ -13,6 +13,7 @@ mod policy;
 pub use account::normalised_path;
 pub use capability::{Capability, HostGrant, requested};
 use capability::{declared, kind};
+pub use destinations::admit_destination;
 pub use policy::Policy;
 
 use crate::auth::Kind;

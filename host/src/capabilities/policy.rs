@@ -37,6 +37,13 @@ pub struct Policy {
     /// (`notify --webhook-url URL`); `allowed-hosts` applies to them too.
     #[serde(default)]
     pub forbid_destinations: bool,
+    /// `false` keeps the tools that delete or change settings out of
+    /// `kagi mcp`, even with `--allow-destructive`.
+    #[serde(default)]
+    pub mcp_allow_destructive: Option<bool>,
+    /// Tools `kagi mcp` never offers, by name or glob.
+    #[serde(default)]
+    pub mcp_exclude_tools: Vec<String>,
     /// The files it was read from, the system-wide one first.
     #[serde(skip)]
     pub sources: Vec<PathBuf>,
@@ -110,6 +117,17 @@ impl Policy {
             ),
             (a, b) => a.or(b),
         };
+        let mcp_allow_destructive = match (self.mcp_allow_destructive, other.mcp_allow_destructive)
+        {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            (a, b) => a.or(b),
+        };
+        let mut mcp_exclude_tools = self.mcp_exclude_tools;
+        for t in other.mcp_exclude_tools {
+            if !mcp_exclude_tools.contains(&t) {
+                mcp_exclude_tools.push(t);
+            }
+        }
         Policy {
             allow_third_party,
             forbid_credentials,
@@ -123,6 +141,8 @@ impl Policy {
             forbid_account: self.forbid_account || other.forbid_account,
             forbid_account_settings: self.forbid_account_settings || other.forbid_account_settings,
             forbid_destinations: self.forbid_destinations || other.forbid_destinations,
+            mcp_allow_destructive,
+            mcp_exclude_tools,
             sources: self.sources.into_iter().chain(other.sources).collect(),
         }
     }
@@ -183,6 +203,15 @@ impl Policy {
         }
         if self.forbid_destinations {
             lines.push("plugins may not reach destinations named on the command line".to_string());
+        }
+        if self.mcp_allow_destructive == Some(false) {
+            lines.push("kagi mcp offers no tools that delete or change settings".to_string());
+        }
+        if !self.mcp_exclude_tools.is_empty() {
+            lines.push(format!(
+                "kagi mcp never offers: {}",
+                self.mcp_exclude_tools.join(", ")
+            ));
         }
         lines
     }
@@ -275,6 +304,37 @@ mod tests {
         }
         let open = Policy::load_from(&lifting, None).unwrap();
         assert!(!open.forbid_destinations && open.summary().is_empty());
+    }
+
+    #[test]
+    fn either_policy_narrows_the_mcp_tools_and_the_summary_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let system = write(
+            dir.path(),
+            "system.toml",
+            "mcp-allow-destructive = false\nmcp-exclude-tools = [\"lens_*\"]\n",
+        );
+        let lifting = write(
+            dir.path(),
+            "extra.toml",
+            "mcp-allow-destructive = true\nmcp-exclude-tools = [\"news\", \"lens_*\"]\n",
+        );
+        for (a, b) in [(&system, &lifting), (&lifting, &system)] {
+            let p = Policy::load_from(a, Some(b)).unwrap();
+            assert_eq!(p.mcp_allow_destructive, Some(false), "false wins");
+            let mut excluded = p.mcp_exclude_tools.clone();
+            excluded.sort();
+            assert_eq!(excluded, ["lens_*", "news"], "the union");
+            assert_eq!(
+                p.summary(),
+                [
+                    "kagi mcp offers no tools that delete or change settings".to_string(),
+                    format!("kagi mcp never offers: {}", p.mcp_exclude_tools.join(", ")),
+                ]
+            );
+        }
+        let open = Policy::load_from(&lifting, None).unwrap();
+        assert_eq!(open.mcp_allow_destructive, Some(true));
     }
 
     #[test]

@@ -3,4 +3,6 @@
 //! runtime.
 
 pub mod auth;
+pub mod mcp;
+pub mod notify;
 pub mod plugin;

@@ -3,7 +3,7 @@
 //! `new_message.json`. What is shown while it streams depends on the view.
 
 use crate::model::{Message, Meta, Thread, WireMessage};
-use crate::view::View;
+use kagi_plugin_sdk::answer_view::AnswerView;
 use kagi_plugin_sdk::files::NamedFile;
 use kagi_plugin_sdk::http::{Family, Request, Service, TimeoutClass, decode_json};
 use kagi_plugin_sdk::multipart::Part;
@@ -68,7 +68,7 @@ pub struct Answer {
 
 /// Sends `prompt` and reads its stream, showing it through `view` as it
 /// arrives. On an error, what was shown stays and its line is ended.
-pub fn ask(prompt: &Prompt, view: &mut View) -> Result<Answer, Error> {
+pub fn ask(prompt: &Prompt, view: &mut AnswerView) -> Result<Answer, Error> {
     let result = read(prompt, view);
     if result.is_err() {
         view.abandon();
@@ -76,7 +76,7 @@ pub fn ask(prompt: &Prompt, view: &mut View) -> Result<Answer, Error> {
     result
 }
 
-fn read(prompt: &Prompt, view: &mut View) -> Result<Answer, Error> {
+fn read(prompt: &Prompt, view: &mut AnswerView) -> Result<Answer, Error> {
     let mut frames = stream::open(&prompt.request()?, Family::Session, SURFACE)?;
     let mut meta = Meta::default();
     let mut thread = None;
@@ -86,7 +86,7 @@ fn read(prompt: &Prompt, view: &mut View) -> Result<Answer, Error> {
             "hi" => meta = Meta::from_hi(&payload).unwrap_or_default(),
             "thread.json" => {
                 let t: Thread = decode_frame(&tag, &payload)?;
-                view.thread(&t);
+                crate::view::thread(view, &t);
                 thread = Some(t);
             }
             "tokens.json" => {

@@ -3,7 +3,8 @@
 
 use crate::answer::{self, Prompt};
 use crate::model::{Message, Meta, Thread};
-use crate::view::{AnswerOutput, View};
+use crate::view;
+use kagi_plugin_sdk::answer_view::AnswerOutput;
 use kagi_plugin_sdk::{Error, FromInvocation, Invocation};
 use serde::Serialize;
 
@@ -60,7 +61,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         text: format!("{url}\n{question}"),
         ..Prompt::default()
     };
-    let mut view = View::new(args.output);
+    let mut view = view::new(&args.output);
     let answer = answer::ask(&prompt, &mut view)?;
     let shown = PageAnswer {
         meta: &answer.meta,
@@ -71,7 +72,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         thread: &answer.thread,
         message: &answer.message,
     };
-    view.finish(&shown, &answer.thread, &answer.message)
+    view.finish(&shown, &answer)
 }
 
 #[cfg(test)]

@@ -5,8 +5,9 @@
 mod args;
 mod page;
 
-pub use args::{Create, Target, Update};
-use kagi_plugin_sdk::settings_html::{SettingsSite, resolve};
+pub use args::{Create, Update};
+pub use kagi_plugin_sdk::settings_html::args::Target;
+use kagi_plugin_sdk::settings_html::{SettingsSite, drifted, resolve};
 use kagi_plugin_sdk::{Error, Output};
 use page::{DELETE, Details, Listed, UPDATE, parse_form, parse_list};
 use serde::Serialize;
@@ -62,9 +63,10 @@ fn details(
 fn reread(site: &SettingsSite, id: &str) -> Result<Details, Error> {
     let items = fetch_list(site)?;
     let item = items.iter().find(|i| i.id == id).ok_or_else(|| {
-        Error::parse(format!(
-            "custom assistant list: assistant {id} is not listed after the change; Kagi's settings page may have changed"
-        ))
+        drifted(
+            "custom assistant list",
+            &format!("assistant {id} is not listed after the change"),
+        )
     })?;
     Ok(details(site, item, id)?.1)
 }
@@ -94,10 +96,10 @@ pub fn create(c: Create) -> Result<(), Error> {
             let items = fetch_list(&site)?;
             find(&items, &new.name)
                 .map_err(|_| {
-                    Error::parse(format!(
-                        "custom assistant list: the new assistant '{}' is not listed; Kagi's settings page may have changed",
-                        new.name
-                    ))
+                    drifted(
+                        "custom assistant list",
+                        &format!("the new assistant '{}' is not listed", new.name),
+                    )
                 })?
                 .id
                 .clone()

@@ -2,7 +2,8 @@
 //! protocol §6.13).
 
 use crate::answer::{self, Prompt};
-use crate::view::{AnswerOutput, View};
+use crate::view;
+use kagi_plugin_sdk::answer_view::AnswerOutput;
 use kagi_plugin_sdk::files::NamedFile;
 use kagi_plugin_sdk::{Error, FromInvocation, Invocation};
 use serde_json::{Map, Value};
@@ -84,9 +85,9 @@ impl Args {
 
 pub fn run(args: Args) -> Result<(), Error> {
     let prompt = args.prompt()?;
-    let mut view = View::new(args.output);
+    let mut view = view::new(&args.output);
     let answer = answer::ask(&prompt, &mut view)?;
-    view.finish(&answer, &answer.thread, &answer.message)
+    view.finish(&answer, &answer)
 }
 
 #[cfg(test)]

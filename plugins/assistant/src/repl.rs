@@ -11,7 +11,8 @@
 use crate::answer::{self, Answer};
 use crate::prompt;
 use crate::render;
-use crate::view::{AnswerOutput, View};
+use crate::view;
+use kagi_plugin_sdk::answer_view::AnswerOutput;
 use kagi_plugin_sdk::render::Format;
 use kagi_plugin_sdk::terminal::{self, Prompted};
 use kagi_plugin_sdk::{Error, FromInvocation, Invocation, files, out};
@@ -99,7 +100,7 @@ impl Session {
 
     fn output(&self) -> AnswerOutput {
         AnswerOutput {
-            format: self.args.format,
+            format: Some(self.args.format),
             no_color: self.args.no_color,
             stream: false,
         }
@@ -109,7 +110,7 @@ impl Session {
     /// dropped and the loop goes on; any other failure ends the REPL.
     fn ask(&mut self, text: &str) -> Result<(), Error> {
         let prompt = self.prompt(text)?;
-        let mut view = View::new(self.output());
+        let mut view = view::new(&self.output());
         let answer: Answer = match answer::ask(&prompt, &mut view) {
             Ok(answer) => answer,
             Err(e) if e.is_interrupted() => {
@@ -120,7 +121,7 @@ impl Session {
             Err(e) => return Err(e),
         };
         self.thread_id = Some(answer.thread.id.clone());
-        view.finish(&answer, &answer.thread, &answer.message)?;
+        view.finish(&answer, &answer)?;
         self.exchanges.push(Exchange {
             prompt: prompt.text,
             response: render::markdown(&answer.message).trim_end().to_string(),

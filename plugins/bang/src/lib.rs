@@ -7,9 +7,10 @@ mod args;
 mod bangs;
 mod page;
 
-use args::{Changes, Import, Plain, Target, command_of};
+use args::Changes;
 use bangs::Bangs;
-use kagi_plugin_sdk::settings_html::sync::{import, read_items};
+use kagi_plugin_sdk::settings_html::args::{Import, Plain, Target};
+use kagi_plugin_sdk::settings_html::sync::import;
 use kagi_plugin_sdk::{Error, FromInvocation, Invocation, Output, Plugin, Router, export_plugin};
 use serde::Serialize;
 
@@ -24,7 +25,7 @@ impl FromInvocation for Create {
         let mut changes = Changes::from_invocation(inv)?;
         changes.name = Some(inv.get("name")?);
         Ok(Create {
-            command: command_of(inv),
+            command: inv.command().join(" "),
             changes,
         })
     }
@@ -86,8 +87,7 @@ impl Plugin for Bang {
                 print(&Bangs::new(&a.command).export()?)
             })
             .command(&["bang", "custom", "import"], |i: Import| {
-                let what = format!("{} file '{}'", i.command, i.file.name);
-                let items = read_items(&i.file.read()?, &what)?;
+                let items = i.items()?;
                 let bangs = Bangs::new(&i.command).dry_run(i.dry_run);
                 print(&import(&bangs, &items)?)
             })

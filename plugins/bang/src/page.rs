@@ -4,8 +4,10 @@
 //! table, so an empty list is told apart from a redesign by the container.
 
 use kagi_plugin_sdk::Error;
-use kagi_plugin_sdk::settings_html::scraper::{Html, Selector};
-use kagi_plugin_sdk::settings_html::{Form, Page};
+use kagi_plugin_sdk::settings_html::scraper::Html;
+use kagi_plugin_sdk::settings_html::{
+    Form, Page, drifted, query_param, selector, text_of, toggle_on,
+};
 use serde::{Deserialize, Serialize};
 
 /// One row of the list (`bang custom list`).
@@ -48,33 +50,6 @@ pub const CHECKBOXES: [&str; 5] = [
 
 /// Where the form posts: create, update and delete alike.
 pub const MODIFY: &str = "/bangs/modify";
-
-/// `<command>: <what>; Kagi's settings page may have changed`.
-pub fn drifted(command: &str, what: &str) -> Error {
-    Error::parse(format!(
-        "{command}: {what}; Kagi's settings page may have changed"
-    ))
-}
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
-}
-
-fn text_of(element: kagi_plugin_sdk::settings_html::scraper::ElementRef<'_>) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A toggle cell's text: `Yes`, `On`, `True` or `Enabled` mean true.
-fn toggle_on(text: &str) -> bool {
-    ["yes", "on", "true", "enabled"]
-        .iter()
-        .any(|on| text.trim().eq_ignore_ascii_case(on))
-}
 
 /// The rows of `table.custom_bangs_table`; rows with fewer than three cells
 /// (hints, headers) are skipped.
@@ -119,25 +94,13 @@ pub fn parse_list(html: &str, command: &str) -> Result<Vec<ListItem>, Error> {
     Ok(items)
 }
 
-fn query_param(url: &str, name: &str) -> Option<String> {
-    Page {
-        url: url.to_string(),
-        html: String::new(),
-    }
-    .query_param(name)
-}
-
 /// The bang form of a page (the form posting to `/bangs/modify` that has
 /// the bang's fields, not the delete button's form) and the bang it shows.
 pub fn parse_form(page: &Page, command: &str) -> Result<(Form, Bang), Error> {
-    let doc = page.document();
-    let any_form = selector("form");
-    let form = doc
-        .select(&any_form)
-        .map(Form::from_element)
-        .filter(|f| f.action() == Some(MODIFY))
-        .find(|f| f.has("name") || f.has("trigger"))
-        .ok_or_else(|| drifted(command, "no custom bang form found"))?;
+    let form = Form::find(&page.document(), |f| {
+        f.action() == Some(MODIFY) && (f.has("name") || f.has("trigger"))
+    })
+    .ok_or_else(|| drifted(command, "no custom bang form found"))?;
     let required = |field: &str| {
         form.text(field).ok_or_else(|| {
             drifted(

@@ -1,20 +1,6 @@
 //! The commands' arguments, as the manifest declares them.
 
-use kagi_plugin_sdk::files::NamedFile;
 use kagi_plugin_sdk::{Error, FromInvocation, Invocation};
-
-/// `lens get|delete|enable|disable ID_OR_NAME`.
-pub struct Target {
-    pub target: String,
-}
-
-impl FromInvocation for Target {
-    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
-        Ok(Target {
-            target: inv.get("target")?,
-        })
-    }
-}
 
 /// The lens fields a command line may set; none means "as it is" (update)
 /// or "the blank form's value" (create).
@@ -36,17 +22,6 @@ pub struct Changes {
     pub file_type: Option<String>,
     pub share_with_team: Option<bool>,
     pub share_copy_code: Option<bool>,
-}
-
-/// `--x` true, `--no-x` false, neither none (the manifest makes them conflict).
-fn switch(inv: &Invocation, name: &str) -> Result<Option<bool>, Error> {
-    Ok(if inv.get_flag(name)? {
-        Some(true)
-    } else if inv.get_flag(&format!("no-{name}"))? {
-        Some(false)
-    } else {
-        None
-    })
 }
 
 impl FromInvocation for Changes {
@@ -71,11 +46,11 @@ impl FromInvocation for Changes {
             excluded_sites: inv.get_opt("excluded-sites")?,
             excluded_keywords: inv.get_opt("excluded-keywords")?,
             shortcut: inv.get_opt("shortcut")?,
-            autocomplete_keywords: switch(inv, "autocomplete-keywords")?,
+            autocomplete_keywords: inv.get_switch("autocomplete-keywords")?,
             template,
             file_type: inv.get_opt("file-type")?,
-            share_with_team: switch(inv, "share-with-team")?,
-            share_copy_code: switch(inv, "share-copy-code")?,
+            share_with_team: inv.get_switch("share-with-team")?,
+            share_copy_code: inv.get_switch("share-copy-code")?,
         })
     }
 }
@@ -108,24 +83,6 @@ impl FromInvocation for Update {
             target: inv.get("target")?,
             name: inv.get_opt("name")?,
             changes: Changes::from_invocation(inv)?,
-        })
-    }
-}
-
-/// `lens import FILE [--dry-run]`.
-pub struct Import {
-    pub file: NamedFile,
-    pub dry_run: bool,
-}
-
-impl FromInvocation for Import {
-    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
-        let file = inv.files("file").into_iter().next().cloned();
-        Ok(Import {
-            file: file.ok_or_else(|| {
-                Error::config("lens import needs FILE: the JSON that lens export printed")
-            })?,
-            dry_run: inv.get_flag("dry-run")?,
         })
     }
 }

@@ -3,7 +3,7 @@
 use crate::args::{Create, Update};
 use crate::lens::{Lens, read_form};
 use crate::list::{self, Listed};
-use kagi_plugin_sdk::settings_html::{Form, SettingsSite};
+use kagi_plugin_sdk::settings_html::{Form, SettingsSite, drifted};
 use kagi_plugin_sdk::{Error, out};
 use serde_json::{Value, json};
 
@@ -50,10 +50,10 @@ pub fn create_with(
             .find(|l| l.name.eq_ignore_ascii_case(&lens.name)),
     };
     created.cloned().map(Some).ok_or_else(|| {
-        Error::parse(format!(
-            "lens list: the new lens '{}' is not in the list; Kagi's settings page may have changed",
-            lens.name
-        ))
+        drifted(
+            "lens list",
+            &format!("the new lens '{}' is not in the list", lens.name),
+        )
     })
 }
 
@@ -82,11 +82,10 @@ pub fn update(site: &SettingsSite, args: &Update) -> Result<Value, Error> {
 
 /// The lens with `id` in a list read after a change.
 fn refreshed<'a>(lenses: &'a [Listed], id: &str) -> Result<&'a Listed, Error> {
-    lenses.iter().find(|l| l.id == id).ok_or_else(|| {
-        Error::parse(format!(
-            "lens list: lens {id} is no longer listed; Kagi's settings page may have changed"
-        ))
-    })
+    lenses
+        .iter()
+        .find(|l| l.id == id)
+        .ok_or_else(|| drifted("lens list", &format!("lens {id} is no longer listed")))
 }
 
 pub fn delete(site: &SettingsSite, target: &str) -> Result<Value, Error> {

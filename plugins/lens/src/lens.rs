@@ -3,7 +3,7 @@
 
 use crate::args::Changes;
 use kagi_plugin_sdk::Error;
-use kagi_plugin_sdk::settings_html::{Form, Page};
+use kagi_plugin_sdk::settings_html::{Form, Page, drifted};
 use serde::{Deserialize, Serialize};
 
 /// `lens get` prints this; `lens export` adds `enabled`. Import reads it
@@ -63,19 +63,12 @@ fn date(value: &str) -> Option<String> {
 }
 
 fn form_missing(what: &str) -> Error {
-    Error::parse(format!(
-        "lens form: {what}; Kagi's settings page may have changed"
-    ))
+    drifted("lens form", what)
 }
 
 /// The lens form of a page: the first form with a `name` input.
 pub fn read_form(page: &Page) -> Result<Form, Error> {
-    let doc = page.document();
-    let forms =
-        kagi_plugin_sdk::settings_html::scraper::Selector::parse("form").expect("valid selector");
-    doc.select(&forms)
-        .map(Form::from_element)
-        .find(|form| form.text("name").is_some())
+    Form::find(&page.document(), |form| form.text("name").is_some())
         .ok_or_else(|| form_missing("no form with a name field found"))
 }
 

@@ -9,6 +9,7 @@ mod list;
 mod sync;
 
 use kagi_plugin_sdk::settings_html::SettingsSite;
+use kagi_plugin_sdk::settings_html::args::{Import, Target};
 use kagi_plugin_sdk::{Output, Plugin, Router, export_plugin};
 
 /// How the lens pages are named in messages.
@@ -25,7 +26,7 @@ impl Plugin for Lens {
         let print = |value: serde_json::Value| Output::json().print(&value, None);
         Router::new()
             .command(&["lens", "list"], move |()| print(commands::list(&site())?))
-            .command(&["lens", "get"], move |a: args::Target| {
+            .command(&["lens", "get"], move |a: Target| {
                 print(commands::get(&site(), &a.target)?)
             })
             .command(&["lens", "create"], move |a: args::Create| {
@@ -34,17 +35,17 @@ impl Plugin for Lens {
             .command(&["lens", "update"], move |a: args::Update| {
                 print(commands::update(&site(), &a)?)
             })
-            .command(&["lens", "delete"], move |a: args::Target| {
+            .command(&["lens", "delete"], move |a: Target| {
                 print(commands::delete(&site(), &a.target)?)
             })
-            .command(&["lens", "enable"], move |a: args::Target| {
+            .command(&["lens", "enable"], move |a: Target| {
                 print(commands::set_enabled(&site(), &a.target, true)?)
             })
-            .command(&["lens", "disable"], move |a: args::Target| {
+            .command(&["lens", "disable"], move |a: Target| {
                 print(commands::set_enabled(&site(), &a.target, false)?)
             })
             .command(&["lens", "export"], move |()| print(sync::export(&site())?))
-            .command(&["lens", "import"], move |a: args::Import| {
+            .command(&["lens", "import"], move |a: Import| {
                 print(sync::import(&site().dry_run(a.dry_run), &a)?)
             })
     }

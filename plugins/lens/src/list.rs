@@ -1,8 +1,8 @@
 //! The lens list page, `GET /html/settings/lenses` (wire protocol §6.20).
 
 use kagi_plugin_sdk::Error;
-use kagi_plugin_sdk::settings_html::scraper::{ElementRef, Html, Selector};
-use kagi_plugin_sdk::settings_html::{SettingsSite, resolve};
+use kagi_plugin_sdk::settings_html::scraper::{ElementRef, Html};
+use kagi_plugin_sdk::settings_html::{SettingsSite, resolve, selector};
 use serde::Serialize;
 
 pub const LIST_PATH: &str = "/html/settings/lenses";
@@ -42,13 +42,7 @@ pub fn find<'a>(lenses: &'a [Listed], target: &str) -> Result<&'a Listed, Error>
 }
 
 fn drifted(what: String) -> Error {
-    Error::parse(format!(
-        "lens list: {what}; Kagi's settings page may have changed"
-    ))
-}
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("valid selector")
+    kagi_plugin_sdk::settings_html::drifted("lens list", &what)
 }
 
 pub fn parse(html: &str) -> Result<Vec<Listed>, Error> {

@@ -1,11 +1,11 @@
 //! `lens export` and `lens import FILE [--dry-run]`: lenses by name
 //! (ignoring case), with their enabled state.
 
-use crate::args::Import;
 use crate::commands::{create_with, details, toggle};
 use crate::lens::Lens;
 use crate::list::{self, Listed};
 use kagi_plugin_sdk::Error;
+use kagi_plugin_sdk::settings_html::args::Import;
 use kagi_plugin_sdk::settings_html::sync::{self, Collection};
 use kagi_plugin_sdk::settings_html::{Form, SettingsSite};
 use serde_json::Value;
@@ -116,11 +116,11 @@ pub fn export(site: &SettingsSite) -> Result<Value, Error> {
 }
 
 pub fn import(site: &SettingsSite, args: &Import) -> Result<Value, Error> {
-    let what = format!("lens import file '{}'", args.file.name);
-    let items: Vec<Lens> = sync::read_items(&args.file.read()?, &what)?;
+    let items: Vec<Lens> = args.items()?;
     if let Some(n) = items.iter().position(|l| l.name.trim().is_empty()) {
         return Err(Error::config(format!(
-            "{what}: lens {} has an empty name",
+            "{}: lens {} has an empty name",
+            args.what(),
             n + 1
         )));
     }

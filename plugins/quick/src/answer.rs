@@ -3,8 +3,9 @@
 //! answer's HTML so far) and a final `new_message.json`.
 
 use crate::references::{self, Reference};
+use kagi_plugin_sdk::answer_view::AnswerView;
 use kagi_plugin_sdk::http::{Family, Request, Service, TimeoutClass};
-use kagi_plugin_sdk::stream::{self, Frame, LiveText, NdjsonEvents};
+use kagi_plugin_sdk::stream::{self, Frame};
 use kagi_plugin_sdk::summarizer::SummaryMeta;
 use kagi_plugin_sdk::{Credential, Error};
 use serde::{Deserialize, Serialize};
@@ -74,54 +75,16 @@ pub fn request(query: &str, lens: Option<u32>) -> Request {
         .timeout(TimeoutClass::Streaming)
 }
 
-/// Where the answer's text goes while it streams.
-pub enum Live {
-    /// Nowhere: only the final object is printed.
-    Quiet,
-    /// To the terminal, as readable text, after `heading`.
-    Text {
-        live: LiveText,
-        heading: Option<String>,
-    },
-    /// As NDJSON delta events (`--stream`).
-    Events(NdjsonEvents),
-}
-
-impl Live {
-    fn show(&mut self, html: &str) {
-        match self {
-            Live::Quiet => {}
-            Live::Text { live, heading } => {
-                let text = kagi_plugin_sdk::answer::html_to_text(html);
-                if text.is_empty() {
-                    return;
-                }
-                if let Some(h) = heading.take() {
-                    live.print_above(&h);
-                }
-                live.show(html);
-            }
-            Live::Events(events) => events.text(&kagi_plugin_sdk::answer::html_to_text(html)),
-        }
-    }
-
-    /// Before an error: what was shown stays, on its own lines.
-    fn end_line(&mut self) {
-        if let Live::Text { live, .. } = self {
-            live.end_line();
-        }
-    }
-}
-
-/// Sends `request` and reads its stream, showing the text on `live` as it
-/// grows. `query` and `lens` are echoed in the result.
+/// Sends `request` and reads its stream, showing it through `view` as it
+/// grows (on an error, what was shown stays). `query` and `lens` are echoed
+/// in the result.
 pub fn fetch(
     request: &Request,
     query: &str,
     lens: Option<&str>,
-    live: &mut Live,
+    view: &mut AnswerView,
 ) -> Result<Quick, Error> {
-    let result = read(request, live).and_then(|(meta, tokens, message)| {
+    let result = read(request, view).and_then(|(meta, tokens, message)| {
         let message = message.ok_or_else(|| {
             Error::parse(format!(
                 "{SURFACE} response did not include a new_message.json frame"
@@ -133,13 +96,16 @@ pub fn fetch(
         Ok(assemble(meta, query, lens, wire, tokens))
     });
     if result.is_err() {
-        live.end_line();
+        view.abandon();
     }
     result
 }
 
 /// The frames: the `hi` meta, the last `tokens.json` HTML, the last message.
-fn read(request: &Request, live: &mut Live) -> Result<(SummaryMeta, String, Option<Value>), Error> {
+fn read(
+    request: &Request,
+    view: &mut AnswerView,
+) -> Result<(SummaryMeta, String, Option<Value>), Error> {
     let mut frames =
         stream::open(request, Family::Session, SURFACE)?.limit_notice_prefix(LIMIT_NOTICE);
     let mut meta = SummaryMeta::default();
@@ -155,7 +121,7 @@ fn read(request: &Request, live: &mut Live) -> Result<(SummaryMeta, String, Opti
                     .ok_or_else(|| {
                         Error::parse(format!("failed to parse {SURFACE} tokens.json frame"))
                     })?;
-                live.show(&text);
+                view.tokens(&text);
                 tokens = text;
             }
             "new_message.json" => {

@@ -5,17 +5,20 @@ mod answer;
 mod references;
 mod render;
 
-use answer::{Live, Quick};
+use answer::Quick;
+use kagi_plugin_sdk::answer_view::{AnswerOutput, AnswerView, print_answer};
 use kagi_plugin_sdk::cache::Cache;
-use kagi_plugin_sdk::render::{Format, Style};
-use kagi_plugin_sdk::stream::{LiveText, NdjsonEvents};
-use kagi_plugin_sdk::{Error, FromInvocation, Invocation, Plugin, Router, export_plugin, out};
+use kagi_plugin_sdk::render::Format;
+use kagi_plugin_sdk::{Error, FromInvocation, Invocation, Plugin, Router, export_plugin};
 use std::time::Duration;
 
 /// The local cache's namespace (cli-surface §6.3).
 const CACHE_NAMESPACE: &str = "quick";
 /// The spinner's message until the answer starts.
 const WAITING: &str = "Asking Quick Answer…";
+/// The formats shown as growing text on a terminal: not markdown, whose
+/// final text (Kagi's own, with footnote marks) does not continue the HTML's.
+const LIVE: &[Format] = &[Format::Pretty];
 
 /// The arguments of `kagi quick`.
 #[derive(Debug)]
@@ -23,10 +26,7 @@ struct Args {
     query: String,
     /// As given (trimmed) and as sent.
     lens: Option<(String, u32)>,
-    /// As given; none: pretty on a terminal, else JSON.
-    format: Option<Format>,
-    no_color: bool,
-    stream: bool,
+    output: AnswerOutput,
     local_cache: Option<Duration>,
 }
 
@@ -55,9 +55,7 @@ impl FromInvocation for Args {
         Ok(Args {
             query,
             lens,
-            format: inv.get_opt("format")?,
-            no_color: inv.get_flag("no-color")?,
-            stream: inv.get_flag("stream")?,
+            output: AnswerOutput::from_invocation(inv)?,
             local_cache: inv
                 .get_flag("local-cache")?
                 .then(|| Duration::from_secs(ttl)),
@@ -65,77 +63,21 @@ impl FromInvocation for Args {
     }
 }
 
-impl Args {
-    /// The format shown: as asked, else pretty on a terminal and JSON off one.
-    fn shown_format(&self) -> Format {
-        match self.format {
-            Some(format) => format,
-            None if out::info().stdout_is_tty => Format::Pretty,
-            None => Format::Json,
-        }
-    }
-}
-
 fn run(args: Args) -> Result<(), Error> {
     let request = answer::request(&args.query, args.lens.as_ref().map(|l| l.1));
     let cache = args.local_cache.map(|ttl| Cache::new(CACHE_NAMESPACE, ttl));
-    let format = args.shown_format();
-    let style = Style::detect(args.no_color);
     if let Some(hit) = cache.as_ref().and_then(|c| c.get::<Quick, _>(&request)) {
-        return print(&args, format, style, &hit);
+        return print_answer(&args.output, &hit, &hit);
     }
-    let streamed_text = format == Format::Pretty && out::info().stdout_is_tty && !args.stream;
-    let mut live = if args.stream {
-        Live::Events(NdjsonEvents::new())
-    } else if streamed_text {
-        Live::Text {
-            live: LiveText::new(WAITING).rendered(kagi_plugin_sdk::answer::html_to_text),
-            heading: Some(format!("{}\n", style.heading(render::ANSWER_HEADING))),
-        }
-    } else {
-        Live::Quiet
-    };
+    let mut view = AnswerView::new(&args.output, LIVE, WAITING);
+    let heading = view.style().heading(render::ANSWER_HEADING);
+    view.heading(&format!("{heading}\n"));
     let lens = args.lens.as_ref().map(|l| l.0.as_str());
-    // Not streamed: a spinner (on a terminal's stderr) until the answer is complete.
-    let spinner = matches!(live, Live::Quiet).then(|| out::Progress::spinner(WAITING));
-    let fetched = answer::fetch(&request, &args.query, lens, &mut live);
-    if let Some(spinner) = spinner {
-        spinner.finish();
-    }
-    let quick = fetched?;
+    let quick = answer::fetch(&request, &args.query, lens, &mut view)?;
     if let Some(cache) = &cache {
         cache.put(&request, &quick);
     }
-    match live {
-        Live::Events(events) => events.finish(&quick),
-        Live::Text { mut live, heading } => {
-            if let Some(h) = heading {
-                live.print_above(&h);
-            }
-            live.finish(&render::streamed_answer_text(&quick));
-            let rest = render::after_answer(&quick, style);
-            if !rest.is_empty() {
-                out::print(&format!("\n{rest}\n"));
-            }
-            Ok(())
-        }
-        Live::Quiet => print(&args, format, style, &quick),
-    }
-}
-
-/// Prints a whole answer (not streamed) in `format`.
-fn print(args: &Args, format: Format, style: Style, quick: &Quick) -> Result<(), Error> {
-    if args.stream {
-        return NdjsonEvents::new().finish(quick);
-    }
-    let text = match format {
-        Format::Pretty => render::pretty(quick, style),
-        Format::Markdown => render::markdown(quick),
-        Format::Compact => format!("{}\n", serde_json::to_string(quick)?),
-        _ => format!("{}\n", serde_json::to_string_pretty(quick)?),
-    };
-    out::print(&text);
-    Ok(())
+    view.finish(&quick, &quick)
 }
 
 struct QuickPlugin;

@@ -4,7 +4,8 @@
 
 use crate::answer::Quick;
 use kagi_plugin_sdk::answer::html_to_text;
-use kagi_plugin_sdk::render::{Style, strip_controls};
+use kagi_plugin_sdk::answer_view::HumanAnswer;
+use kagi_plugin_sdk::render::{Format, Style, strip_controls};
 
 pub const ANSWER_HEADING: &str = "Quick Answer";
 
@@ -145,6 +146,26 @@ pub fn markdown(quick: &Quick) -> String {
         sections.push(followups("## Follow-up Questions", quick));
     }
     format!("{}\n", sections.join("\n\n"))
+}
+
+impl HumanAnswer for Quick {
+    fn whole(&self, format: Format, style: Style) -> String {
+        match format {
+            Format::Markdown => markdown(self),
+            _ => pretty(self, style),
+        }
+    }
+
+    fn final_text(&self, _: Format) -> String {
+        streamed_answer_text(self)
+    }
+
+    fn after_text(&self, _: Format, style: Style) -> String {
+        match after_answer(self, style) {
+            rest if rest.is_empty() => String::new(),
+            rest => format!("\n{rest}\n"),
+        }
+    }
 }
 
 #[cfg(test)]

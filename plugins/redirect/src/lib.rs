@@ -6,45 +6,12 @@
 mod page;
 mod rules;
 
-use kagi_plugin_sdk::files::NamedFile;
-use kagi_plugin_sdk::settings_html::sync::{Collection, import, read_items};
+use kagi_plugin_sdk::settings_html::args::{Import, Plain, Target};
+use kagi_plugin_sdk::settings_html::sync::{Collection, import};
 use kagi_plugin_sdk::{Error, FromInvocation, Invocation, Output, Plugin, Router, export_plugin};
 use page::{Redirect, check_rule};
 use rules::Rules;
 use serde::Serialize;
-
-/// The command path as users type it (`redirect get`), for messages.
-fn command_of(inv: &Invocation) -> String {
-    inv.command().join(" ")
-}
-
-/// A command without arguments (list, export).
-struct Plain {
-    command: String,
-}
-
-impl FromInvocation for Plain {
-    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
-        Ok(Plain {
-            command: command_of(inv),
-        })
-    }
-}
-
-/// `ID_OR_RULE` of get, delete, enable and disable.
-struct Target {
-    command: String,
-    target: String,
-}
-
-impl FromInvocation for Target {
-    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
-        Ok(Target {
-            command: command_of(inv),
-            target: inv.get("target")?,
-        })
-    }
-}
 
 /// `create RULE`.
 struct Create {
@@ -55,7 +22,7 @@ struct Create {
 impl FromInvocation for Create {
     fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
         Ok(Create {
-            command: command_of(inv),
+            command: inv.command().join(" "),
             rule: inv.get("rule")?,
         })
     }
@@ -72,29 +39,6 @@ impl FromInvocation for Update {
         Ok(Update {
             target: Target::from_invocation(inv)?,
             rule: inv.get("rule")?,
-        })
-    }
-}
-
-/// `import FILE [--dry-run]`.
-struct Import {
-    command: String,
-    file: NamedFile,
-    dry_run: bool,
-}
-
-impl FromInvocation for Import {
-    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
-        let dry_run = inv.get_flag("dry-run")?;
-        let file = inv
-            .files("file")
-            .first()
-            .map(|f| (*f).clone())
-            .ok_or_else(|| Error::config("import needs the FILE written by export"))?;
-        Ok(Import {
-            command: command_of(inv),
-            file,
-            dry_run,
         })
     }
 }
@@ -126,11 +70,10 @@ fn toggle(t: Target, enabled: bool) -> Result<(), Error> {
 
 /// Reads an export and checks every rule before anything is sent.
 fn import_file(i: &Import) -> Result<Vec<Redirect>, Error> {
-    let what = format!("{} file '{}'", i.command, i.file.name);
-    let items: Vec<Redirect> = read_items(&i.file.read()?, &what)?;
+    let items: Vec<Redirect> = i.items()?;
     for item in &items {
         check_rule(&item.rule)
-            .map_err(|e| Error::config(format!("{what}: '{}': {}", item.rule, e.message)))?;
+            .map_err(|e| Error::config(format!("{}: '{}': {}", i.what(), item.rule, e.message)))?;
     }
     Ok(items)
 }

@@ -4,8 +4,8 @@
 //! table, so an empty list is told apart from a redesign by the container.
 
 use kagi_plugin_sdk::Error;
-use kagi_plugin_sdk::settings_html::scraper::{ElementRef, Html, Selector};
-use kagi_plugin_sdk::settings_html::{Form, Page};
+use kagi_plugin_sdk::settings_html::scraper::{ElementRef, Html};
+use kagi_plugin_sdk::settings_html::{Form, Page, drifted, query_param, selector};
 use serde::{Deserialize, Serialize};
 
 /// One row of the list (`redirect list`).
@@ -32,13 +32,6 @@ pub const SAVE: &str = "/rewrite_rules";
 pub const DELETE: &str = "/rewrite_rules/delete";
 pub const TOGGLE: &str = "/rewrite_rules/toggle";
 
-/// `<command>: <what>; Kagi's settings page may have changed`.
-pub fn drifted(command: &str, what: &str) -> Error {
-    Error::parse(format!(
-        "{command}: {what}; Kagi's settings page may have changed"
-    ))
-}
-
 /// A rule the client accepts: non-empty, with `|`.
 pub fn check_rule(rule: &str) -> Result<(), Error> {
     if rule.trim().is_empty() || !rule.contains('|') {
@@ -47,10 +40,6 @@ pub fn check_rule(rule: &str) -> Result<(), Error> {
         ));
     }
     Ok(())
-}
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
 }
 
 fn text_of(element: ElementRef<'_>) -> String {
@@ -124,14 +113,6 @@ pub fn parse_list(html: &str, command: &str) -> Result<Vec<ListItem>, Error> {
         });
     }
     Ok(items)
-}
-
-fn query_param(url: &str, name: &str) -> Option<String> {
-    Page {
-        url: url.to_string(),
-        html: String::new(),
-    }
-    .query_param(name)
 }
 
 /// The rule form of a page and the rule text it holds.

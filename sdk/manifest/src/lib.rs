@@ -287,6 +287,11 @@ pub struct CommandSpec {
     /// before calling it.
     #[serde(default)]
     pub destructive: bool,
+    /// It only reads: it changes nothing of the user's, at Kagi or locally
+    /// beyond its own cache and history, so an MCP client may call it
+    /// freely. Never together with `destructive`.
+    #[serde(default)]
+    pub read_only: bool,
     /// Exposed as an MCP tool; default: unless interactive, long-running or
     /// a group that needs a subcommand. See [`CommandSpec::is_tool`].
     #[serde(default)]

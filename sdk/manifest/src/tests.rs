@@ -620,3 +620,27 @@ fn finds_nested_commands() {
     assert_eq!(m.find_command(&path).unwrap().name, "sub");
     assert!(m.find_command(&["nope".to_string()]).is_none());
 }
+
+#[test]
+fn a_command_is_read_only_or_destructive_never_both() {
+    let m = plugin_with(
+        "0.2.0",
+        CAPS,
+        "[[commands]]\nname = \"g\"\nsubcommand-required = true\n[[commands.subcommands]]\nname = \"list\"\nread-only = true\n[[commands.subcommands]]\nname = \"wipe\"\ndestructive = true\n",
+    )
+    .unwrap();
+    let list = m.find_command(&path("g list")).unwrap();
+    let wipe = m.find_command(&path("g wipe")).unwrap();
+    assert_eq!((list.read_only, list.destructive), (true, false));
+    assert_eq!((wipe.read_only, wipe.destructive), (false, true));
+    assert_eq!(
+        plugin_with(
+            "0.2.0",
+            CAPS,
+            "[[commands]]\nname = \"g\"\n[[commands.subcommands]]\nname = \"sync\"\nread-only = true\ndestructive = true\n",
+        )
+        .unwrap_err()
+        .0,
+        "command `g sync` is both `read-only = true` and `destructive = true`; a command that only reads destroys nothing: keep one"
+    );
+}

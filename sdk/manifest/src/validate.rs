@@ -283,6 +283,12 @@ impl CommandSpec {
                     .into(),
             );
         }
+        if self.read_only && self.destructive {
+            return refuse(
+                "is both `read-only = true` and `destructive = true`; a command that only reads destroys nothing: keep one"
+                    .into(),
+            );
+        }
         if self.tool == Some(true) {
             let why = if self.interactive {
                 Some("is interactive: a tool has no terminal to ask on")

@@ -91,6 +91,14 @@ impl Form {
         html.select(&wanted).next().map(Form::from_element)
     }
 
+    /// The first form of the document for which `wanted` holds (e.g. the
+    /// one posting to `/bangs/modify` that has a `name` field).
+    pub fn find(html: &Html, wanted: impl Fn(&Form) -> bool) -> Option<Form> {
+        html.select(&selector("form"))
+            .map(Form::from_element)
+            .find(|form| wanted(form))
+    }
+
     /// Reads the form controls inside `element`.
     pub fn from_element(element: ElementRef<'_>) -> Form {
         let controls_selector = selector("input[name], textarea[name], select[name]");

@@ -1,7 +1,10 @@
 //! Kagi's settings pages (wire protocol §6.19–§6.22): session-credentialed
 //! GETs and form POSTs with the Settings-HTML status family, reading and
 //! re-posting HTML forms the way a browser would, picking an item by id or
-//! name, and the export/import loop the settings plugins share.
+//! name, the export/import loop the settings plugins share, their command
+//! lines ([`args`]: `import` takes the SDK's `settings-import` argument
+//! group) and the drift error (`<where>: <what>; Kagi's settings page may
+//! have changed`) with the small readers every page parser needs.
 //!
 //! Behind the SDK's `html` feature (it brings in `scraper`).
 //!
@@ -16,14 +19,17 @@
 //! let done = site.post("/lenses/update", &fields)?; // None in a dry run
 //! ```
 
+pub mod args;
 mod form;
+mod parse;
 mod resolve;
 mod site;
 pub mod sync;
 
 pub use form::Form;
+pub use parse::{drifted, selector, text_of, toggle_on};
 pub use resolve::resolve;
-pub use site::{Page, PlannedRequest, SettingsSite};
+pub use site::{Page, PlannedRequest, SettingsSite, query_param};
 
 /// Re-exported so plugins parse pages with the same `scraper` as the SDK.
 pub use scraper;

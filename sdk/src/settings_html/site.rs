@@ -167,8 +167,9 @@ impl Page {
     }
 }
 
-/// The first value of query parameter `name` in a URL or path.
-pub(crate) fn query_param(url: &str, name: &str) -> Option<String> {
+/// The first value of query parameter `name` in a URL or path (e.g. an
+/// edit link's `?id=`).
+pub fn query_param(url: &str, name: &str) -> Option<String> {
     split_target(url)
         .1
         .into_iter()

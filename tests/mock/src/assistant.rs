@@ -17,20 +17,22 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
-use axum::body::{Body, Bytes};
+use axum::body::Bytes;
 use axum::extract::State as Extract;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use crate::kagi_stream::{self, SignedIn, Step};
 use crate::{AppState, json_ok, pages};
 
 /// Time between the frames of an answer.
 const PACE: Duration = Duration::from_millis(50);
 /// Time between the frames with `slow-stream`.
 const SLOW_PACE: Duration = Duration::from_millis(400);
-const BRANCH: &str = "00000000-0000-4000-0000-000000000000";
+/// Kagi's branch id for a thread's main line.
+pub(crate) const BRANCH: &str = "00000000-0000-4000-0000-000000000000";
 
 /// What this module remembers between requests: every thread a prompt made
 /// (or a test seeded), in creation order.
@@ -167,10 +169,6 @@ fn read_prompt(headers: &HeaderMap, body: &[u8]) -> Result<(Value, Vec<FormPart>
     Ok((state, files))
 }
 
-fn frame(tag: &str, payload: &str) -> String {
-    format!("{tag}:{payload}\0\n")
-}
-
 fn now_micros() -> u128 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -178,18 +176,12 @@ fn now_micros() -> u128 {
         .as_micros()
 }
 
-/// One step of an answer: a frame after a pause, perhaps held for release.
-struct Step {
-    tag: &'static str,
-    payload: String,
-    pause: Duration,
-    held: bool,
-}
-
-async fn prompt(Extract(state): Extract<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if !state.has_session(&headers) {
-        return pages::logged_out();
-    }
+async fn prompt(
+    Extract(state): Extract<AppState>,
+    _: SignedIn,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let (prompt_state, files) = match read_prompt(&headers, &body) {
         Ok(read) => read,
         Err(e) => return pages::error_page(StatusCode::BAD_REQUEST, &e),
@@ -274,18 +266,12 @@ async fn prompt(Extract(state): Extract<AppState>, headers: HeaderMap, body: Byt
     };
 
     let pace = if has("slow-stream") { SLOW_PACE } else { PACE };
-    let step = |tag: &'static str, payload: String| Step {
-        tag,
-        payload,
-        pause: Duration::ZERO,
-        held: false,
-    };
-    let mut steps = vec![step(
+    let mut steps = vec![Step::new(
         "hi",
-        r#"{"v":"202603160619.stage.mock","trace":"trace-prompt"}"#.to_string(),
+        r#"{"v":"202603160619.stage.mock","trace":"trace-prompt"}"#,
     )];
     if !has("no-thread-frame") {
-        steps.push(step("thread.json", thread_json(&thread).to_string()));
+        steps.push(Step::new("thread.json", thread_json(&thread).to_string()));
     }
     // The reply grows: its first words, its first paragraph, all of it.
     let first_paragraph = answer.find("</p>").map_or(answer.len(), |i| i + 4);
@@ -294,74 +280,42 @@ async fn prompt(Extract(state): Extract<AppState>, headers: HeaderMap, body: Byt
         first_paragraph,
         answer.len(),
     ] {
-        steps.push(Step {
-            pause: pace,
-            ..step("tokens.json", json!({ "text": &answer[..end] }).to_string())
-        });
+        let tokens = json!({ "text": &answer[..end] }).to_string();
+        steps.push(Step::new("tokens.json", tokens).after(pace));
     }
     let last = if has("limit-notice") {
-        Some(step(
-            "limit_notice.html",
-            "<p>Daily limit reached</p>".into(),
-        ))
+        Some(Step::new("limit_notice.html", "<p>Daily limit reached</p>"))
     } else if has("unauthorized-frame") {
-        Some(step("unauthorized", String::new()))
+        Some(Step::new("unauthorized", ""))
     } else if has("cut-stream") {
         None
     } else if has("malformed-frame") {
-        Some(step(
+        Some(Step::new(
             "new_message.json",
-            r#"{"id":"msg-broken","thread_id":"#.into(),
+            r#"{"id":"msg-broken","thread_id":"#,
         ))
     } else if has("state-error") {
-        let mut m = message_json(&thread, &message);
+        let mut m = answer_json(&thread, &message);
         m["state"] = json!("error");
         m["md"] = json!("The assistant could not answer this prompt.");
-        Some(step("new_message.json", m.to_string()))
+        Some(Step::new("new_message.json", m.to_string()))
     } else {
-        Some(step(
-            "new_message.json",
-            message_json(&thread, &message).to_string(),
-        ))
+        let m = answer_json(&thread, &message);
+        Some(Step::new("new_message.json", m.to_string()))
     };
-    steps.extend(last.map(|s| Step { pause: pace, ..s }));
+    steps.extend(last.map(|s| s.after(pace)));
     if has("hold-after-first-token")
         && let Some(first) = steps.iter().position(|s| s.tag == "tokens.json")
         && let Some(next) = steps.get_mut(first + 1)
     {
         next.held = true;
     }
-    stream(state, steps)
-}
-
-/// Sends the steps in order, each after its pause, recording when each left.
-fn stream(state: AppState, steps: Vec<Step>) -> Response {
     let release = state.assistant.lock().unwrap().release.clone();
-    let chunks = futures_util::stream::unfold(
-        (steps.into_iter(), state, release),
-        |(mut steps, state, release)| async move {
-            let step = steps.next()?;
-            if !step.pause.is_zero() {
-                tokio::time::sleep(step.pause).await;
-            }
-            if step.held {
-                release.notified().await;
-            }
-            let bytes = Bytes::from(frame(step.tag, &step.payload));
-            state
-                .assistant
-                .lock()
-                .unwrap()
-                .frames_sent
-                .push((step.tag.to_string(), now_micros()));
-            Some((Ok::<_, std::io::Error>(bytes), (steps, state, release)))
-        },
-    );
-    (
-        [(header::CONTENT_TYPE, "application/vnd.kagi.stream")],
-        Body::from_stream(chunks),
-    )
-        .into_response()
+    // Every frame is timed as it leaves.
+    kagi_stream::paced(steps, release, move |tag| {
+        let sent = (tag.to_string(), now_micros());
+        state.assistant.lock().unwrap().frames_sent.push(sent);
+    })
 }
 
 /// `GET /_mock/assistant/frames`: `[{"tag","sent_us"}]`, every answer frame
@@ -378,7 +332,8 @@ async fn frames_sent(Extract(state): Extract<AppState>) -> Response {
     json_ok(Value::Array(sent))
 }
 
-fn thread_json(t: &Thread) -> Value {
+/// A thread as the stream carries it.
+pub(crate) fn thread_json(t: &Thread) -> Value {
     json!({
         "id": t.id,
         "title": t.title,
@@ -392,7 +347,8 @@ fn thread_json(t: &Thread) -> Value {
     })
 }
 
-fn message_json(thread: &Thread, m: &Message) -> Value {
+/// A message as the thread routes carry it.
+pub(crate) fn message_json(thread: &Thread, m: &Message) -> Value {
     json!({
         "id": m.id,
         "thread_id": thread.id,
@@ -402,13 +358,25 @@ fn message_json(thread: &Thread, m: &Message) -> Value {
         "prompt": m.prompt,
         "reply": m.reply,
         "md": m.md,
+        "documents": [],
+    })
+}
+
+/// A message as a prompt's answer carries it: with its references, metadata,
+/// profile and trace.
+fn answer_json(thread: &Thread, m: &Message) -> Value {
+    let mut value = message_json(thread, m);
+    let extra = json!({
         "references_html": "<ol><li><a href=\"https://mock.example/source\">Mock source</a></li></ol>",
         "references_md": "1. [Mock source](https://mock.example/source)",
         "metadata": "<li>mock model</li>",
-        "documents": [],
         "profile": {"model": "mock-model"},
         "trace_id": "trace-message-mock",
-    })
+    });
+    if let (Some(value), Value::Object(extra)) = (value.as_object_mut(), extra) {
+        value.extend(extra);
+    }
+    value
 }
 
 #[cfg(test)]

@@ -15,17 +15,17 @@
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use crate::assistant::{Message, Thread};
+use crate::assistant::{BRANCH, Message, Thread, message_json, thread_json};
+use crate::kagi_stream::{SignedIn, frame, whole as stream};
 use crate::{AppState, json_ok, pages};
 
 /// Threads per `thread_list` page.
 const PAGE_SIZE: usize = 2;
-const BRANCH: &str = "00000000-0000-4000-0000-000000000000";
 
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
@@ -91,51 +91,11 @@ async fn seed_route(State(state): State<AppState>, body: Bytes) -> Response {
     json_ok(json!({ "ids": ids }))
 }
 
-fn frame(tag: &str, payload: &str) -> String {
-    format!("{tag}:{payload}\0\n")
-}
-
-fn stream(frames: Vec<String>) -> Response {
-    (
-        [(header::CONTENT_TYPE, "application/vnd.kagi.stream")],
-        frames.concat(),
-    )
-        .into_response()
-}
-
 fn hi() -> String {
     frame(
         "hi",
         r#"{"v":"202603160619.stage.mock","trace":"trace-threads"}"#,
     )
-}
-
-fn thread_json(t: &Thread) -> Value {
-    json!({
-        "id": t.id,
-        "title": t.title,
-        "ack": t.created_at,
-        "created_at": t.created_at,
-        "expires_at": "2026-04-16T06:19:07Z",
-        "saved": t.saved,
-        "shared": t.shared,
-        "branch_id": BRANCH,
-        "tag_ids": t.tag_ids,
-    })
-}
-
-fn message_json(thread: &Thread, m: &Message) -> Value {
-    json!({
-        "id": m.id,
-        "thread_id": thread.id,
-        "created_at": thread.created_at,
-        "branch_list": [BRANCH],
-        "state": "done",
-        "prompt": m.prompt,
-        "reply": m.reply,
-        "md": m.md,
-        "documents": [],
-    })
 }
 
 /// The thread a body's `focus.thread_id` names, checking the request shape;
@@ -162,10 +122,7 @@ fn focused(state: &AppState, body: &[u8]) -> Result<Thread, (StatusCode, &'stati
         ))
 }
 
-async fn thread_open(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if !state.has_session(&headers) {
-        return pages::logged_out();
-    }
+async fn thread_open(State(state): State<AppState>, _: SignedIn, body: Bytes) -> Response {
     let thread = match focused(&state, &body) {
         Ok(t) => t,
         Err((status, reason)) => return pages::error_page(status, reason),
@@ -219,10 +176,7 @@ fn list_item(t: &Thread) -> String {
     )
 }
 
-async fn thread_list(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if !state.has_session(&headers) {
-        return pages::logged_out();
-    }
+async fn thread_list(State(state): State<AppState>, _: SignedIn, body: Bytes) -> Response {
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
         return pages::error_page(StatusCode::BAD_REQUEST, "body must be JSON");
     };
@@ -266,10 +220,7 @@ async fn thread_list(State(state): State<AppState>, headers: HeaderMap, body: By
     ])
 }
 
-async fn thread_delete(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    if !state.has_session(&headers) {
-        return pages::logged_out();
-    }
+async fn thread_delete(State(state): State<AppState>, _: SignedIn, body: Bytes) -> Response {
     let Ok(body) = serde_json::from_slice::<Value>(&body) else {
         return pages::error_page(StatusCode::BAD_REQUEST, "body must be JSON");
     };
@@ -303,14 +254,7 @@ fn percent_encode(s: &str) -> String {
         .collect()
 }
 
-async fn download(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-) -> Response {
-    if !state.has_session(&headers) {
-        return pages::logged_out();
-    }
+async fn download(State(state): State<AppState>, _: SignedIn, Path(id): Path<String>) -> Response {
     let thread = state
         .assistant
         .lock()

@@ -15,26 +15,28 @@
 //! naming it; an unknown id is a 404; a trigger another bang has is a 400.
 //!
 //! Signed out (no session cookie), every page and POST is a 302 to the
-//! sign-in page `/signin`, which this module serves (shared with the other
-//! settings mocks). Drifted layouts are served under
+//! sign-in page `/signin` (see `settings_pages.rs`). Drifted layouts are served under
 //! `/_drift/<variant>/settings/…`: `no-table` (the list has no
 //! `table.custom_bangs_table`), `no-edit-link` (rows without
 //! `a.s-edit-btn`), `no-trigger` (the form has no `trigger` input).
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State as Shared};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::pages::{escape, frame, html};
+use crate::pages::escape;
+use crate::settings_pages::{
+    Account, Answer, Drift, Posted, SignedIn, cleared, error, missing, no_such, page, required,
+    see_other, variant, with_drift,
+};
 use crate::{AppState, param};
 
 /// One custom bang as Kagi stores it (the trigger without `!`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Bang {
-    pub(crate) id: u32,
+    pub(crate) id: u64,
     pub(crate) name: String,
     pub(crate) trigger: String,
     pub(crate) template: String,
@@ -50,16 +52,12 @@ pub(crate) struct Bang {
 }
 
 /// What this module remembers between requests.
-#[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) bangs: Vec<Bang>,
-    next_id: u32,
-}
+pub(crate) type State = Account<Bang>;
 
 impl Default for State {
     fn default() -> Self {
-        State {
-            bangs: vec![
+        Account::new(
+            vec![
                 Bang {
                     id: 1,
                     name: "Google".into(),
@@ -89,23 +87,17 @@ impl Default for State {
                     category: "docs".into(),
                 },
             ],
-            next_id: 3,
-        }
+            3,
+        )
     }
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/settings/custom_bangs", get(list))
-        .route("/settings/custom_bangs_form", get(form))
+    let router = Router::new()
         .route("/bangs/modify", post(modify))
-        .route("/_drift/{variant}/settings/custom_bangs", get(drifted_list))
-        .route(
-            "/_drift/{variant}/settings/custom_bangs_form",
-            get(drifted_form),
-        )
-        .route("/_mock/bangs/clear", post(clear))
-        .route("/signin", get(sign_in_page))
+        .route("/_mock/bangs/clear", post(clear));
+    let router = with_drift(router, "/settings/custom_bangs", get(list));
+    with_drift(router, "/settings/custom_bangs_form", get(form))
 }
 
 /// The checkbox fields of the form, in the form's order.
@@ -117,30 +109,14 @@ const CHECKBOXES: [&str; 5] = [
     "fmt_url_encode_space_to_plus",
 ];
 
-async fn list(Shared(state): Shared<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let bangs = state.bangs.lock().unwrap().bangs.clone();
-    page("Custom Bangs", &list_html(&bangs, Layout::Normal))
-}
-
-async fn drifted_list(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let bangs = state.bangs.lock().unwrap().bangs.clone();
-    let layout = match variant.as_str() {
+async fn list(_: SignedIn, Shared(state): Shared<AppState>, drift: Drift) -> Answer {
+    let bangs = state.bangs.lock().unwrap().items.clone();
+    let layout = match variant(drift).as_str() {
         "no-table" => Layout::NoTable,
         "no-edit-link" => Layout::NoEditLink,
         _ => Layout::Normal,
     };
-    page("Custom Bangs", &list_html(&bangs, layout))
+    Ok(page("Custom Bangs", &list_html(&bangs, layout)))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -197,52 +173,27 @@ fn list_html(bangs: &[Bang], layout: Layout) -> String {
 }
 
 async fn form(
+    _: SignedIn,
     Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    drift: Drift,
     Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    form_page(&state, &headers, &uri, &query, true)
-}
-
-async fn drifted_form(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    form_page(&state, &headers, &uri, &query, variant != "no-trigger")
-}
-
-fn form_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
-    query: &[(String, String)],
-    with_trigger: bool,
-) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let bang = match param(query, "bang_id") {
+) -> Answer {
+    let bang = match param(&query, "bang_id") {
         None | Some("") => None,
         Some(id) => {
             let found = state
                 .bangs
                 .lock()
                 .unwrap()
-                .bangs
+                .items
                 .iter()
                 .find(|b| b.id.to_string() == id)
                 .cloned();
-            match found {
-                Some(b) => Some(b),
-                None => return error(StatusCode::NOT_FOUND, &format!("No custom bang {id}")),
-            }
+            Some(found.ok_or_else(|| no_such("custom bang", id))?)
         }
     };
-    page("Custom Bang", &form_html(bang.as_ref(), with_trigger))
+    let with_trigger = variant(drift) != "no-trigger";
+    Ok(page("Custom Bang", &form_html(bang.as_ref(), with_trigger)))
 }
 
 fn form_html(bang: Option<&Bang>, with_trigger: bool) -> String {
@@ -316,36 +267,19 @@ fn form_html(bang: Option<&Bang>, with_trigger: bool) -> String {
     )
 }
 
-async fn modify(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let fields = form_fields(&body);
-    let Some(id) = param(&fields, "bang_id") else {
-        return missing("bang_id");
-    };
+async fn modify(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    let id = required(&fields, "bang_id")?;
     let mut st = state.bangs.lock().unwrap();
     let existing = if id.is_empty() {
         None
     } else {
-        match st.bangs.iter().position(|b| b.id.to_string() == id) {
-            Some(i) => Some(i),
-            None => return error(StatusCode::NOT_FOUND, &format!("No custom bang {id}")),
-        }
+        let at = st.items.iter().position(|b| b.id.to_string() == id);
+        Some(at.ok_or_else(|| no_such("custom bang", id))?)
     };
     if param(&fields, "delete") == Some("1") {
-        return match existing {
-            Some(i) => {
-                st.bangs.remove(i);
-                see_other("/settings/custom_bangs")
-            }
-            None => missing("bang_id"),
-        };
+        let i = existing.ok_or_else(|| missing("bang_id"))?;
+        st.items.remove(i);
+        return Ok(see_other("/settings/custom_bangs"));
     }
     let text = |name: &str| {
         param(&fields, name)
@@ -370,84 +304,38 @@ async fn modify(
             category: param(&fields, "category").unwrap_or("general").to_string(),
         })
     })();
-    let mut bang = match parsed {
-        Ok(b) => b,
-        Err(name) => return missing(&name),
-    };
+    let mut bang = parsed.map_err(|name| missing(&name))?;
     if bang.name.trim().is_empty() || bang.trigger.trim().is_empty() {
-        return error(StatusCode::BAD_REQUEST, "A bang needs a name and a trigger");
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "A bang needs a name and a trigger",
+        ));
     }
     let taken = st
-        .bangs
+        .items
         .iter()
         .enumerate()
         .any(|(i, b)| Some(i) != existing && b.trigger.eq_ignore_ascii_case(&bang.trigger));
     if taken {
-        return error(
+        return Err(error(
             StatusCode::BAD_REQUEST,
             &format!("The trigger !{} is already in use", bang.trigger),
-        );
+        ));
     }
     match existing {
         Some(i) => {
-            bang.id = st.bangs[i].id;
-            st.bangs[i] = bang;
+            bang.id = st.items[i].id;
+            st.items[i] = bang;
         }
         None => {
-            bang.id = st.next_id;
-            st.next_id += 1;
-            st.bangs.push(bang);
+            bang.id = st.mint_id();
+            st.items.push(bang);
         }
     }
-    see_other("/settings/custom_bangs")
+    Ok(see_other("/settings/custom_bangs"))
 }
 
 async fn clear(Shared(state): Shared<AppState>) -> Response {
-    state.bangs.lock().unwrap().bangs.clear();
-    StatusCode::NO_CONTENT.into_response()
-}
-
-/// Kagi's sign-in page, where a signed-out settings request lands.
-async fn sign_in_page() -> Response {
-    page(
-        "Sign in - Kagi",
-        r#"<h1>Sign in</h1><form action="/signin" method="POST"><input type="email" name="email"><input type="password" name="password"><button>Sign in</button></form>"#,
-    )
-}
-
-/// A signed-out settings request: a 302 to the sign-in page.
-pub(crate) fn to_sign_in(uri: &Uri) -> Response {
-    let next: String = form_urlencoded::byte_serialize(uri.path().as_bytes()).collect();
-    see_other(&format!("/signin?next={next}"))
-}
-
-/// A 302, as Kagi answers settings POSTs.
-pub(crate) fn see_other(location: &str) -> Response {
-    (
-        StatusCode::FOUND,
-        [(header::LOCATION, location.to_string())],
-        "",
-    )
-        .into_response()
-}
-
-/// The decoded pairs of an `application/x-www-form-urlencoded` body.
-pub(crate) fn form_fields(body: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(body).into_owned().collect()
-}
-
-/// A 400 naming the missing form field.
-pub(crate) fn missing(field: &str) -> Response {
-    error(
-        StatusCode::BAD_REQUEST,
-        &format!("Missing form field {field}"),
-    )
-}
-
-pub(crate) fn error(status: StatusCode, msg: &str) -> Response {
-    crate::pages::error_page(status, msg)
-}
-
-pub(crate) fn page(title: &str, main: &str) -> Response {
-    html(StatusCode::OK, frame(&format!("{title} - Kagi"), main))
+    state.bangs.lock().unwrap().items.clear();
+    cleared()
 }

@@ -23,14 +23,15 @@
 //! redirects to the list, so the client must find a new assistant by name).
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::Response;
+use axum::extract::{Query, State as Shared};
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 
-use crate::bangs::{error, form_fields, missing, page, see_other, to_sign_in};
 use crate::pages::escape;
+use crate::settings_pages::{
+    Account, Answer, Drift, Posted, SignedIn, error, no_such, page, required, see_other, variant,
+    with_drift,
+};
 use crate::{AppState, param};
 
 /// One assistant as Kagi stores it.
@@ -52,11 +53,7 @@ pub(crate) struct Assistant {
 }
 
 /// What this module remembers between requests.
-#[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) assistants: Vec<Assistant>,
-    next_id: u32,
-}
+pub(crate) type State = Account<Assistant>;
 
 fn assistant(id: &str, name: &str, invoke: &str, built_in: bool) -> Assistant {
     Assistant {
@@ -90,15 +87,15 @@ impl Default for State {
             temperature: "0.2".into(),
             ..assistant("profile-3", "Reviewer", "review-bot", false)
         };
-        State {
-            assistants: vec![
+        Account::new(
+            vec![
                 assistant("code", "Code", "code", true),
                 assistant("research", "Research", "research", true),
                 writer,
                 reviewer,
             ],
-            next_id: 4,
-        }
+            4,
+        )
     }
 }
 
@@ -123,58 +120,31 @@ const FIELDS: [&str; 8] = [
 ];
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/html/settings/assistant", get(list))
+    let router = Router::new()
         .route("/settings/assistant", get(list))
-        .route("/settings/custom_assistant", get(form))
-        .route("/settings/ast/profiles/update", post(update))
-        .route("/settings/ast/profiles/delete", post(delete))
-        .route(
-            "/_drift/{variant}/html/settings/assistant",
-            get(drifted_list),
-        )
-        .route(
-            "/_drift/{variant}/settings/custom_assistant",
-            get(drifted_form),
-        )
-        .route(
-            "/_drift/{variant}/settings/ast/profiles/update",
-            post(drifted_update),
-        )
+        .route("/settings/ast/profiles/delete", post(delete));
+    let router = with_drift(router, "/html/settings/assistant", get(list));
+    let router = with_drift(router, "/settings/custom_assistant", get(form));
+    with_drift(router, "/settings/ast/profiles/update", post(update))
 }
 
-async fn list(Shared(state): Shared<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    list_page(&state, &headers, &uri, "")
-}
-
-async fn drifted_list(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    list_page(&state, &headers, &uri, &variant)
-}
-
-fn list_page(state: &AppState, headers: &HeaderMap, uri: &Uri, variant: &str) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let all = state.custom_assistants.lock().unwrap().assistants.clone();
-    let items: String = all.iter().map(|a| item_html(a, variant)).collect();
-    let table = if variant == "no-table" {
+async fn list(_: SignedIn, Shared(state): Shared<AppState>, drift: Drift) -> Answer {
+    let layout = variant(drift);
+    let all = state.custom_assistants.lock().unwrap().items.clone();
+    let items: String = all.iter().map(|a| item_html(a, &layout)).collect();
+    let table = if layout == "no-table" {
         "assistant_cards"
     } else {
         "custom_mode_table"
     };
-    page(
+    Ok(page(
         "Assistant Settings",
         &format!(
             r#"<h1>Assistant</h1><p><a class="s-btn" href="/settings/custom_assistant">Create an assistant</a></p>
 <div id="{table}"><ul id="items_p">
 {items}</ul></div>"#
         ),
-    )
+    ))
 }
 
 fn model_label(slug: &str) -> &str {
@@ -216,48 +186,27 @@ fn item_html(a: &Assistant, variant: &str) -> String {
 }
 
 async fn form(
+    _: SignedIn,
     Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    drift: Drift,
     Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    form_page(&state, &headers, &uri, &query, "")
-}
-
-async fn drifted_form(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    form_page(&state, &headers, &uri, &query, &variant)
-}
-
-fn form_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
-    query: &[(String, String)],
-    variant: &str,
-) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let existing = match param(query, "id") {
+) -> Answer {
+    let existing = match param(&query, "id") {
         None | Some("") => None,
         Some(id) => {
             let st = state.custom_assistants.lock().unwrap();
-            match st.assistants.iter().find(|a| a.id == id && !a.built_in) {
-                Some(a) => Some(a.clone()),
-                None => return error(StatusCode::NOT_FOUND, &format!("No custom assistant {id}")),
-            }
+            let found = st.items.iter().find(|a| a.id == id && !a.built_in);
+            Some(
+                found
+                    .ok_or_else(|| no_such("custom assistant", id))?
+                    .clone(),
+            )
         }
     };
-    page(
+    Ok(page(
         "Custom Assistant",
-        &form_html(existing.as_ref(), variant == "no-lens"),
-    )
+        &form_html(existing.as_ref(), variant(drift) == "no-lens"),
+    ))
 }
 
 fn form_html(existing: Option<&Assistant>, no_lens: bool) -> String {
@@ -324,32 +273,9 @@ fn form_html(existing: Option<&Assistant>, no_lens: bool) -> String {
     )
 }
 
-async fn update(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    save(&state, &headers, &uri, &body, true)
-}
-
-async fn drifted_update(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    save(&state, &headers, &uri, &body, variant != "no-id-redirect")
-}
-
-fn save(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8], with_id: bool) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let fields = form_fields(body);
-    if let Some(absent) = FIELDS.iter().find(|f| param(&fields, f).is_none()) {
-        return missing(absent);
+async fn update(Shared(state): Shared<AppState>, drift: Drift, Posted(fields): Posted) -> Answer {
+    for field in FIELDS {
+        required(&fields, field)?;
     }
     let text = |name: &str| param(&fields, name).unwrap_or_default().to_string();
     // A boolean is `on` or `false`, nothing else.
@@ -363,10 +289,10 @@ fn save(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8], with_id: 
             (Ok(i), Ok(p)) => (i, p),
             (Err(name), _) | (_, Err(name)) => {
                 let value = param(&fields, name).unwrap_or_default();
-                return error(
+                return Err(error(
                     StatusCode::BAD_REQUEST,
                     &format!("Bad value '{value}' for {name}"),
-                );
+                ));
             }
         };
     let id = text("profile_id");
@@ -374,10 +300,8 @@ fn save(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8], with_id: 
     let existing = if id.is_empty() {
         None
     } else {
-        match st.assistants.iter().position(|a| a.id == id && !a.built_in) {
-            Some(i) => Some(i),
-            None => return error(StatusCode::NOT_FOUND, &format!("No custom assistant {id}")),
-        }
+        let at = st.items.iter().position(|a| a.id == id && !a.built_in);
+        Some(at.ok_or_else(|| no_such("custom assistant", &id))?)
     };
     let mut saved = Assistant {
         id: String::new(),
@@ -394,62 +318,51 @@ fn save(state: &AppState, headers: &HeaderMap, uri: &Uri, body: &[u8], with_id: 
         built_in: false,
     };
     if saved.name.trim().is_empty() {
-        return error(StatusCode::BAD_REQUEST, "An assistant needs a name");
+        return Err(error(StatusCode::BAD_REQUEST, "An assistant needs a name"));
     }
-    let taken = st.assistants.iter().enumerate().any(|(i, a)| {
+    let taken = st.items.iter().enumerate().any(|(i, a)| {
         Some(i) != existing
             && !saved.bang_trigger.is_empty()
             && a.bang_trigger.eq_ignore_ascii_case(&saved.bang_trigger)
     });
     if taken {
-        return error(
+        return Err(error(
             StatusCode::BAD_REQUEST,
             &format!("The bang !{} is already in use", saved.bang_trigger),
-        );
+        ));
     }
     match existing {
         Some(i) => {
-            saved.id.clone_from(&st.assistants[i].id);
-            saved.invoke.clone_from(&st.assistants[i].invoke);
-            st.assistants[i] = saved.clone();
+            saved.id.clone_from(&st.items[i].id);
+            saved.invoke.clone_from(&st.items[i].invoke);
+            st.items[i] = saved.clone();
         }
         None => {
-            saved.id = format!("profile-{}", st.next_id);
+            saved.id = format!("profile-{}", st.mint_id());
             saved.invoke.clone_from(&saved.id);
-            st.next_id += 1;
-            st.assistants.push(saved.clone());
+            st.items.push(saved.clone());
         }
     }
-    if with_id {
-        see_other(&format!("/settings/custom_assistant?id={}", saved.id))
-    } else {
+    // The `no-id-redirect` drift lands on the list instead.
+    Ok(if variant(drift) == "no-id-redirect" {
         see_other("/settings/assistant")
-    }
+    } else {
+        see_other(&format!("/settings/custom_assistant?id={}", saved.id))
+    })
 }
 
-async fn delete(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let fields = form_fields(&body);
-    let Some(id) = param(&fields, "profile_id") else {
-        return missing("profile_id");
-    };
+async fn delete(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    let id = required(&fields, "profile_id")?;
     let mut st = state.custom_assistants.lock().unwrap();
-    match st.assistants.iter().position(|a| a.id == id) {
-        Some(i) if st.assistants[i].built_in => error(
+    match st.items.iter().position(|a| a.id == id) {
+        Some(i) if st.items[i].built_in => Err(error(
             StatusCode::BAD_REQUEST,
             "Built-in assistants cannot be deleted",
-        ),
+        )),
         Some(i) => {
-            st.assistants.remove(i);
-            see_other("/settings/assistant")
+            st.items.remove(i);
+            Ok(see_other("/settings/assistant"))
         }
-        None => error(StatusCode::NOT_FOUND, &format!("No custom assistant {id}")),
+        None => Err(no_such("custom assistant", id)),
     }
 }

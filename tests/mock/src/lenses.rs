@@ -18,20 +18,22 @@
 //! Subscribe flips the lens, so a re-list shows the new state.
 //!
 //! Signed out, every page and POST is a 302 to the sign-in page (see
-//! `bangs.rs`). Drifted layouts are served under `/_drift/<variant>/…`:
+//! `settings_pages.rs`). Drifted layouts are served under `/_drift/<variant>/…`:
 //! `no-items` (the list is a redesign without `form.__lens_item` and
 //! without the create link), `no-index` (items without `active_index` or
 //! `next_index`), `no-name-field` (the forms have no `name` input).
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State as Shared};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::bangs::{error, form_fields, missing, see_other, to_sign_in};
-use crate::pages::{escape, frame, html};
+use crate::pages::escape;
+use crate::settings_pages::{
+    Account, Answer, Drift, Posted, Refusal, SignedIn, cleared, error, no_such, page, required,
+    see_other, variant, with_drift,
+};
 use crate::{AppState, param};
 
 /// The text fields of the form, in the order the client posts them (with
@@ -110,11 +112,7 @@ impl Lens {
 
 /// What this module remembers between requests. Enabled lenses come first,
 /// in their positions; a lens switched on goes to the end of them.
-#[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) lenses: Vec<Lens>,
-    next_id: u64,
-}
+pub(crate) type State = Account<Lens>;
 
 impl Default for State {
     fn default() -> Self {
@@ -141,52 +139,36 @@ impl Default for State {
         .with("search_region", "us")
         .with("after_time", "2024-01-01")
         .with("template", "1");
-        State {
-            lenses: vec![reddit, news],
-            next_id: 30000,
-        }
+        Account::new(vec![reddit, news], 30000)
     }
 }
 
-impl State {
+impl Account<Lens> {
     fn position(&self, id: u64) -> Option<usize> {
-        self.lenses.iter().position(|l| l.id == id)
+        self.items.iter().position(|l| l.id == id)
     }
 
     fn enabled_count(&self) -> usize {
-        self.lenses.iter().filter(|l| l.enabled).count()
+        self.items.iter().filter(|l| l.enabled).count()
     }
 
     /// Keeps enabled lenses first (in their order), then the disabled ones.
     fn settle(&mut self) {
-        self.lenses.sort_by_key(|l| !l.enabled);
+        self.items.sort_by_key(|l| !l.enabled);
     }
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/html/settings/lenses", get(list))
+    let router = Router::new()
         .route("/settings/lenses", get(list))
-        .route("/settings/create_lens", get(create_form))
-        .route("/settings/update_lens", get(edit_form))
         .route("/lenses/create", post(create))
         .route("/lenses/update", post(update))
         .route("/lenses/delete", post(delete))
         .route("/lenses/subscribe", post(subscribe))
-        .route("/_drift/{variant}/html/settings/lenses", get(drifted_list))
-        .route(
-            "/_drift/{variant}/settings/update_lens",
-            get(drifted_edit_form),
-        )
-        .route(
-            "/_drift/{variant}/settings/create_lens",
-            get(drifted_create_form),
-        )
-        .route("/_mock/lenses/clear", post(clear))
-}
-
-fn page(title: &str, main: &str) -> Response {
-    html(StatusCode::OK, frame(title, main))
+        .route("/_mock/lenses/clear", post(clear));
+    let router = with_drift(router, "/html/settings/lenses", get(list));
+    let router = with_drift(router, "/settings/create_lens", get(create_form));
+    with_drift(router, "/settings/update_lens", get(edit_form))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -197,8 +179,8 @@ enum Layout {
     NoNameField,
 }
 
-fn layout(variant: &str) -> Layout {
-    match variant {
+fn layout(drift: Drift) -> Layout {
+    match variant(drift).as_str() {
         "no-items" => Layout::NoItems,
         "no-index" => Layout::NoIndex,
         "no-name-field" => Layout::NoNameField,
@@ -206,32 +188,16 @@ fn layout(variant: &str) -> Layout {
     }
 }
 
-async fn list(Shared(state): Shared<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    list_page(&state, &headers, &uri, Layout::Normal)
-}
-
-async fn drifted_list(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    list_page(&state, &headers, &uri, layout(&variant))
-}
-
-fn list_page(state: &AppState, headers: &HeaderMap, uri: &Uri, layout: Layout) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
+async fn list(_: SignedIn, Shared(state): Shared<AppState>, drift: Drift) -> Answer {
     let st = state.lenses.lock().unwrap();
-    page("Lenses", &list_html(&st, layout))
+    Ok(page("Lenses", &list_html(&st, layout(drift))))
 }
 
 fn list_html(st: &State, layout: Layout) -> String {
     if layout == Layout::NoItems {
         // A redesign: cards, and a create button instead of the link.
         let cards: String = st
-            .lenses
+            .items
             .iter()
             .map(|l| {
                 format!(
@@ -247,7 +213,7 @@ fn list_html(st: &State, layout: Layout) -> String {
     }
     let enabled = st.enabled_count();
     let items: String = st
-        .lenses
+        .items
         .iter()
         .enumerate()
         .map(|(i, l)| {
@@ -284,59 +250,21 @@ fn list_html(st: &State, layout: Layout) -> String {
     )
 }
 
-async fn create_form(Shared(state): Shared<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    page("Create lens", &form_html(None, Layout::Normal))
-}
-
-async fn drifted_create_form(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    page("Create lens", &form_html(None, layout(&variant)))
+async fn create_form(_: SignedIn, drift: Drift) -> Answer {
+    Ok(page("Create lens", &form_html(None, layout(drift))))
 }
 
 async fn edit_form(
+    _: SignedIn,
     Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    drift: Drift,
     Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    edit_page(&state, &headers, &uri, &query, Layout::Normal)
-}
-
-async fn drifted_edit_form(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    edit_page(&state, &headers, &uri, &query, layout(&variant))
-}
-
-fn edit_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
-    query: &[(String, String)],
-    layout: Layout,
-) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let id = param(query, "id").unwrap_or_default();
+) -> Answer {
+    let id = param(&query, "id").unwrap_or_default();
     let st = state.lenses.lock().unwrap();
-    match st.lenses.iter().find(|l| l.id.to_string() == id) {
-        Some(lens) => page("Edit lens", &form_html(Some(lens), layout)),
-        None => error(StatusCode::NOT_FOUND, &format!("No lens {id}")),
+    match st.items.iter().find(|l| l.id.to_string() == id) {
+        Some(lens) => Ok(page("Edit lens", &form_html(Some(lens), layout(drift)))),
+        None => Err(no_such("lens", id)),
     }
 }
 
@@ -453,112 +381,64 @@ fn landing(id: u64) -> Response {
     see_other(&format!("/settings/update_lens?id={id}"))
 }
 
-async fn create(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let mut lens = match posted_lens(&form_fields(&body)) {
-        Ok(lens) => lens,
-        Err(why) => return error(StatusCode::BAD_REQUEST, &why),
-    };
+async fn create(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    let mut lens = posted_lens(&fields).map_err(|why| error(StatusCode::BAD_REQUEST, &why))?;
     let mut st = state.lenses.lock().unwrap();
-    lens.id = st.next_id;
-    st.next_id += 1;
-    st.lenses.push(lens.clone());
+    lens.id = st.mint_id();
+    st.items.push(lens.clone());
     st.settle();
-    landing(lens.id)
+    Ok(landing(lens.id))
 }
 
-async fn update(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let fields = form_fields(&body);
-    let Some(id) = param(&fields, "id") else {
-        return missing("id");
-    };
-    let lens = match posted_lens(&fields) {
-        Ok(lens) => lens,
-        Err(why) => return error(StatusCode::BAD_REQUEST, &why),
-    };
+/// Where the lens `id` stands in the account; a 404 when it has none.
+fn find(st: &State, id: &str) -> Result<usize, Refusal> {
+    id.parse()
+        .ok()
+        .and_then(|id| st.position(id))
+        .ok_or_else(|| no_such("lens", id))
+}
+
+async fn update(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    let id = required(&fields, "id")?;
+    let lens = posted_lens(&fields).map_err(|why| error(StatusCode::BAD_REQUEST, &why))?;
     let mut st = state.lenses.lock().unwrap();
-    let Some(i) = id.parse().ok().and_then(|id| st.position(id)) else {
-        return error(StatusCode::NOT_FOUND, &format!("No lens {id}"));
-    };
-    let stored = &mut st.lenses[i];
+    let i = find(&st, id)?;
+    let stored = &mut st.items[i];
     stored.fields = lens.fields;
     stored.lens_color = lens.lens_color;
-    landing(stored.id)
+    Ok(landing(stored.id))
 }
 
-async fn delete(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let fields = form_fields(&body);
-    let Some(id) = param(&fields, "id") else {
-        return missing("id");
-    };
+async fn delete(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    let id = required(&fields, "id")?;
     let mut st = state.lenses.lock().unwrap();
-    let Some(i) = id.parse().ok().and_then(|id| st.position(id)) else {
-        return error(StatusCode::NOT_FOUND, &format!("No lens {id}"));
-    };
-    st.lenses.remove(i);
-    see_other("/settings/lenses")
+    let i = find(&st, id)?;
+    st.items.remove(i);
+    Ok(see_other("/settings/lenses"))
 }
 
-async fn subscribe(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let fields = form_fields(&body);
-    let Some(id) = param(&fields, "lens_id") else {
-        return missing("lens_id");
-    };
+async fn subscribe(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    let id = required(&fields, "lens_id")?;
     let mut st = state.lenses.lock().unwrap();
-    let Some(i) = id.parse().ok().and_then(|id| st.position(id)) else {
-        return error(StatusCode::NOT_FOUND, &format!("No lens {id}"));
-    };
+    let i = find(&st, id)?;
     // The list gives an enabled lens `active_index` and a disabled one
     // `next_index`: the field tells which way the flip goes.
-    let toggle = if st.lenses[i].enabled {
+    let toggle = if st.items[i].enabled {
         "active_index"
     } else {
         "next_index"
     };
-    if param(&fields, toggle).is_none() {
-        return missing(toggle);
-    }
-    let mut lens = st.lenses.remove(i);
+    required(&fields, toggle)?;
+    let mut lens = st.items.remove(i);
     lens.enabled = !lens.enabled;
     // Switched on: after the other enabled lenses.
     let at = st.enabled_count();
-    st.lenses.insert(at, lens);
+    st.items.insert(at, lens);
     st.settle();
-    see_other("/settings/lenses")
+    Ok(see_other("/settings/lenses"))
 }
 
 async fn clear(Shared(state): Shared<AppState>) -> Response {
-    state.lenses.lock().unwrap().lenses.clear();
-    StatusCode::NO_CONTENT.into_response()
+    state.lenses.lock().unwrap().items.clear();
+    cleared()
 }

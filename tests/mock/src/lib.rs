@@ -13,9 +13,11 @@ mod bangs;
 mod custom_assistants;
 mod echo;
 pub mod escapes;
+mod kagi_stream;
 mod lenses;
 mod quick;
 mod redirects;
+mod settings_pages;
 pub use assistant::{FormPart, multipart_parts};
 mod faults;
 mod news;
@@ -27,6 +29,7 @@ mod smallweb;
 mod summarizer;
 mod testing;
 mod translate;
+mod webhook;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -267,7 +270,9 @@ fn router(state: AppState) -> Router {
         .merge(lenses::routes())
         .merge(bangs::routes())
         .merge(redirects::routes())
+        .merge(settings_pages::routes())
         .merge(quick::routes())
+        .merge(webhook::routes())
         .fallback(not_found)
         .with_state(state)
 }

@@ -15,14 +15,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::Body;
 use axum::extract::{Query, State as Ctx};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::json;
 use tokio::sync::Notify;
 
+use crate::kagi_stream::{self, SignedIn, Step};
 use crate::{AppState, pages, param};
 
 /// What this module remembers between requests: the gate `quick-gated`
@@ -46,72 +46,57 @@ async fn release(Ctx(state): Ctx<AppState>) -> Response {
     StatusCode::NO_CONTENT.into_response()
 }
 
-fn frame(tag: &str, payload: &str) -> String {
-    format!("{tag}:{payload}\0\n")
-}
-
-/// One piece of a paced body: send the bytes, wait, or wait for the gate.
-enum Step {
-    Send(String),
-    Pause,
-    Gate,
-}
-
 async fn context(
     Ctx(state): Ctx<AppState>,
-    headers: HeaderMap,
+    _: SignedIn,
     Query(params): Query<Vec<(String, String)>>,
 ) -> Response {
-    if !state.has_session(&headers) {
-        return pages::logged_out();
-    }
     let Some(query) = param(&params, "q").filter(|q| !q.trim().is_empty()) else {
         return pages::error_page(StatusCode::BAD_REQUEST, "q is required");
     };
     let gate = state.quick.lock().unwrap().gate.clone();
-    paced(script(query), gate)
+    kagi_stream::paced(script(query), gate, |_| {})
 }
 
 /// The frames for `query`, in order, with the pauses between them.
 fn script(query: &str) -> Vec<Step> {
-    let hi = frame(
+    let mut steps = vec![Step::new(
         "hi",
         r#"{"v":"202603171911.stage.mock","trace":"trace-quick"}"#,
-    );
-    let tokens = |html: &str| frame("tokens.json", &json!({ "text": html }).to_string());
-    let mut steps = vec![Step::Send(hi)];
+    )];
     if query.contains("quick-limit") {
-        steps.push(Step::Send(frame(
+        steps.push(Step::new(
             "limit_notice.html",
             "<div class=\"notice\"><p>You have used all of your <b>Quick Answers</b> for today.</p></div>",
-        )));
+        ));
         return steps;
     }
     if query.contains("quick-unauthorized") {
-        steps.push(Step::Send(frame("unauthorized", "")));
+        steps.push(Step::new("unauthorized", ""));
         return steps;
     }
-    for html in [
+    for (i, html) in [
         "<p>Rust is</p>",
         "<p>Rust is a systems</p>",
         "<p>Rust is a systems programming language.</p>",
-    ] {
-        steps.push(Step::Send(tokens(html)));
-        steps.push(Step::Pause);
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let tokens = Step::new("tokens.json", json!({ "text": html }).to_string());
+        steps.push(if i == 0 { tokens } else { tokens.after(PACE) });
     }
     if query.contains("quick-cut") {
         return steps;
     }
-    if query.contains("quick-gated") {
-        steps.push(Step::Gate);
-    }
-    let last = if query.contains("quick-malformed") {
-        frame("new_message.json", r#"{"id":"msg-quick-1","thread_id":"#)
+    let mut update = Step::new("update", "ignored by clients").after(PACE);
+    update.held = query.contains("quick-gated");
+    steps.push(update);
+    steps.push(if query.contains("quick-malformed") {
+        Step::new("new_message.json", r#"{"id":"msg-quick-1","thread_id":"#)
     } else {
-        frame("new_message.json", &message(query).to_string())
-    };
-    steps.push(Step::Send(frame("update", "ignored by clients")));
-    steps.push(Step::Send(last));
+        Step::new("new_message.json", message(query).to_string())
+    });
     steps
 }
 
@@ -150,30 +135,4 @@ fn message(query: &str) -> serde_json::Value {
         "references_md": "[^1]: [The Rust Programming Language](https://www.rust-lang.org/learn) (26%)\n[^2]: [Rust (programming language) - Wikipedia](https://en.wikipedia.org/wiki/Rust_(programming_language)) (7%)\n[^3]: [No percentage](https://example.com/no-pct)",
         "followup_questions": ["Why is Rust memory-safe?", "Who maintains Rust?"],
     })
-}
-
-/// Sends `steps` as a chunked body, one frame per chunk.
-fn paced(steps: Vec<Step>, gate: Arc<Notify>) -> Response {
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    tokio::spawn(async move {
-        for step in steps {
-            match step {
-                Step::Send(bytes) => {
-                    if tx.send(Ok(bytes.into_bytes())).await.is_err() {
-                        return;
-                    }
-                }
-                Step::Pause => tokio::time::sleep(PACE).await,
-                Step::Gate => gate.notified().await,
-            }
-        }
-    });
-    let body = futures_util::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    });
-    (
-        [(header::CONTENT_TYPE, "application/vnd.kagi.stream")],
-        Body::from_stream(body),
-    )
-        .into_response()
 }

@@ -10,42 +10,40 @@
 //! A POST without `regex` (or `rule_id` where it is needed) is a 400 naming
 //! the field, a rule without `|` a 400, an unknown id a 404.
 //!
-//! Signed out, everything is a 302 to `/signin` (see `bangs`). Every list
+//! Signed out, everything is a 302 to `/signin` (see `settings_pages`). Every list
 //! has a hidden template row without forms, which a client must skip.
 //! Drifted layouts under `/_drift/<variant>/settings/…`: `no-table` (no
 //! table at all), `no-toggle` (the toggle form posts elsewhere), `no-regex`
 //! (the form's `regex` input was renamed).
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, Query, State as Shared};
-use axum::http::{HeaderMap, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{Query, State as Shared};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post};
 
-use crate::bangs::{error, form_fields, missing, page, see_other, to_sign_in};
 use crate::pages::escape;
+use crate::settings_pages::{
+    Account, Answer, Drift, Posted, SignedIn, cleared, error, no_such, page, required, see_other,
+    variant, with_drift,
+};
 use crate::{AppState, param};
 
 /// One rule, `regex|replacement`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rule {
-    pub(crate) id: u32,
+    pub(crate) id: u64,
     pub(crate) regex: String,
     pub(crate) enabled: bool,
 }
 
 /// What this module remembers between requests.
-#[derive(Debug)]
-pub(crate) struct State {
-    pub(crate) rules: Vec<Rule>,
-    next_id: u32,
-}
+pub(crate) type State = Account<Rule>;
 
 impl Default for State {
     fn default() -> Self {
-        State {
-            rules: vec![
+        Account::new(
+            vec![
                 Rule {
                     id: 16641,
                     regex: "^https://www.reddit.com|https://old.reddit.com".into(),
@@ -57,24 +55,19 @@ impl Default for State {
                     enabled: false,
                 },
             ],
-            next_id: 16643,
-        }
+            16643,
+        )
     }
 }
 
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/settings/redirects", get(list))
-        .route("/settings/redirects_form", get(form))
+    let router = Router::new()
         .route("/rewrite_rules", post(save))
         .route("/rewrite_rules/delete", post(delete))
         .route("/rewrite_rules/toggle", post(toggle))
-        .route("/_drift/{variant}/settings/redirects", get(drifted_list))
-        .route(
-            "/_drift/{variant}/settings/redirects_form",
-            get(drifted_form),
-        )
-        .route("/_mock/redirects/clear", post(clear))
+        .route("/_mock/redirects/clear", post(clear));
+    let router = with_drift(router, "/settings/redirects", get(list));
+    with_drift(router, "/settings/redirects_form", get(form))
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -84,30 +77,14 @@ enum Layout {
     NoToggle,
 }
 
-async fn list(Shared(state): Shared<AppState>, headers: HeaderMap, uri: Uri) -> Response {
-    listing(&state, &headers, &uri, Layout::Normal)
-}
-
-async fn drifted_list(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-) -> Response {
-    let layout = match variant.as_str() {
+async fn list(_: SignedIn, Shared(state): Shared<AppState>, drift: Drift) -> Answer {
+    let layout = match variant(drift).as_str() {
         "no-table" => Layout::NoTable,
         "no-toggle" => Layout::NoToggle,
         _ => Layout::Normal,
     };
-    listing(&state, &headers, &uri, layout)
-}
-
-fn listing(state: &AppState, headers: &HeaderMap, uri: &Uri, layout: Layout) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let rules = state.redirects.lock().unwrap().rules.clone();
-    page("Redirects", &list_html(&rules, layout))
+    let rules = state.redirects.lock().unwrap().items.clone();
+    Ok(page("Redirects", &list_html(&rules, layout)))
 }
 
 fn list_html(rules: &[Rule], layout: Layout) -> String {
@@ -151,50 +128,26 @@ fn list_html(rules: &[Rule], layout: Layout) -> String {
 }
 
 async fn form(
+    _: SignedIn,
     Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
+    drift: Drift,
     Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    form_page(&state, &headers, &uri, &query, "regex")
-}
-
-async fn drifted_form(
-    Shared(state): Shared<AppState>,
-    Path(variant): Path<String>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(query): Query<Vec<(String, String)>>,
-) -> Response {
-    let field = if variant == "no-regex" {
+) -> Answer {
+    let regex_field = if variant(drift) == "no-regex" {
         "pattern"
     } else {
         "regex"
     };
-    form_page(&state, &headers, &uri, &query, field)
-}
-
-fn form_page(
-    state: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
-    query: &[(String, String)],
-    regex_field: &str,
-) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let (id, regex) = match param(query, "rule_id") {
+    let (id, regex) = match param(&query, "rule_id") {
         None | Some("") => (String::new(), String::new()),
         Some(id) => {
             let st = state.redirects.lock().unwrap();
-            match st.rules.iter().find(|r| r.id.to_string() == id) {
-                Some(r) => (id.to_string(), r.regex.clone()),
-                None => return error(StatusCode::NOT_FOUND, &format!("No redirect rule {id}")),
-            }
+            let rule = st.items.iter().find(|r| r.id.to_string() == id);
+            let rule = rule.ok_or_else(|| no_such("redirect rule", id))?;
+            (id.to_string(), rule.regex.clone())
         }
     };
-    page(
+    Ok(page(
         "Redirect",
         &format!(
             r#"<h1>Redirect rule</h1>
@@ -202,65 +155,43 @@ fn form_page(
   <label>Rule <input type="text" name="{regex_field}" value="{}"></label><button type="submit">Save</button></form>"#,
             escape(&regex)
         ),
-    )
+    ))
 }
 
-async fn save(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    if !state.has_session(&headers) {
-        return to_sign_in(&uri);
-    }
-    let fields = form_fields(&body);
-    let Some(regex) = param(&fields, "regex") else {
-        return missing("regex");
-    };
+async fn save(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    let regex = required(&fields, "regex")?;
     if !regex.contains('|') {
-        return error(
+        return Err(error(
             StatusCode::BAD_REQUEST,
             "A rule must have the form regex|replacement",
-        );
+        ));
     }
     let mut st = state.redirects.lock().unwrap();
     match param(&fields, "rule_id") {
-        Some(id) if !id.is_empty() => match st.rules.iter_mut().find(|r| r.id.to_string() == id) {
-            Some(rule) => rule.regex = regex.to_string(),
-            None => return error(StatusCode::NOT_FOUND, &format!("No redirect rule {id}")),
-        },
+        Some(id) if !id.is_empty() => {
+            let rule = st.items.iter_mut().find(|r| r.id.to_string() == id);
+            rule.ok_or_else(|| no_such("redirect rule", id))?.regex = regex.to_string();
+        }
         _ => {
-            let id = st.next_id;
-            st.next_id += 1;
-            st.rules.push(Rule {
+            let id = st.mint_id();
+            st.items.push(Rule {
                 id,
                 regex: regex.to_string(),
                 enabled: true,
             });
         }
     }
-    see_other("/settings/redirects")
+    Ok(see_other("/settings/redirects"))
 }
 
-async fn delete(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    with_rule(&state, &headers, &uri, &body, |rules, i| {
+async fn delete(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    with_rule(&state, &fields, |rules, i| {
         rules.remove(i);
     })
 }
 
-async fn toggle(
-    Shared(state): Shared<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    body: Bytes,
-) -> Response {
-    with_rule(&state, &headers, &uri, &body, |rules, i| {
+async fn toggle(Shared(state): Shared<AppState>, Posted(fields): Posted) -> Answer {
+    with_rule(&state, &fields, |rules, i| {
         rules[i].enabled = !rules[i].enabled;
     })
 }
@@ -268,27 +199,20 @@ async fn toggle(
 /// A POST naming one existing rule by `rule_id`: `change` it, then 302 to the list.
 fn with_rule(
     state: &AppState,
-    headers: &HeaderMap,
-    uri: &Uri,
-    body: &[u8],
+    fields: &[(String, String)],
     change: impl FnOnce(&mut Vec<Rule>, usize),
-) -> Response {
-    if !state.has_session(headers) {
-        return to_sign_in(uri);
-    }
-    let fields = form_fields(body);
-    let Some(id) = param(&fields, "rule_id") else {
-        return missing("rule_id");
-    };
+) -> Answer {
+    let id = required(fields, "rule_id")?;
     let mut st = state.redirects.lock().unwrap();
-    match st.rules.iter().position(|r| r.id.to_string() == id) {
-        Some(i) => change(&mut st.rules, i),
-        None => return error(StatusCode::NOT_FOUND, &format!("No redirect rule {id}")),
-    }
-    see_other("/settings/redirects")
+    let i = st.items.iter().position(|r| r.id.to_string() == id);
+    change(
+        &mut st.items,
+        i.ok_or_else(|| no_such("redirect rule", id))?,
+    );
+    Ok(see_other("/settings/redirects"))
 }
 
 async fn clear(Shared(state): Shared<AppState>) -> Response {
-    state.redirects.lock().unwrap().rules.clear();
-    StatusCode::NO_CONTENT.into_response()
+    state.redirects.lock().unwrap().items.clear();
+    cleared()
 }

@@ -3,19 +3,6 @@
 use super::page::Details;
 use kagi_plugin_sdk::{Error, FromInvocation, Invocation};
 
-/// `ID_OR_NAME` of get, update and delete.
-pub struct Target {
-    pub target: String,
-}
-
-impl FromInvocation for Target {
-    fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
-        Ok(Target {
-            target: inv.get("target")?,
-        })
-    }
-}
-
 /// The `custom-assistant-fields` group plus `--name`: what the command line
 /// names; every other field stays as the form has it.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -29,17 +16,6 @@ pub struct Changes {
     pub custom_instructions: Option<String>,
 }
 
-/// `--x` true, `--no-x` false, neither none (the manifest makes them conflict).
-fn switch(inv: &Invocation, name: &str) -> Result<Option<bool>, Error> {
-    Ok(if inv.get_flag(name)? {
-        Some(true)
-    } else if inv.get_flag(&format!("no-{name}"))? {
-        Some(false)
-    } else {
-        None
-    })
-}
-
 impl FromInvocation for Changes {
     fn from_invocation(inv: &Invocation) -> Result<Self, Error> {
         let name: Option<String> = inv.get_opt("name")?;
@@ -49,9 +25,9 @@ impl FromInvocation for Changes {
         Ok(Changes {
             name,
             bang_trigger: inv.get_opt("bang-trigger")?,
-            internet_access: switch(inv, "web-access")?,
+            internet_access: inv.get_switch("web-access")?,
             selected_lens: inv.get_opt("lens")?,
-            personalizations: switch(inv, "personalized")?,
+            personalizations: inv.get_switch("personalized")?,
             base_model: inv.get_opt("model")?,
             custom_instructions: inv.get_opt("instructions")?,
         })

@@ -3,8 +3,8 @@
 //! naming what is missing, never a wrong result.
 
 use kagi_plugin_sdk::Error;
-use kagi_plugin_sdk::settings_html::scraper::{ElementRef, Html, Selector};
-use kagi_plugin_sdk::settings_html::{Form, Page};
+use kagi_plugin_sdk::settings_html::scraper::{ElementRef, Html};
+use kagi_plugin_sdk::settings_html::{Form, Page, query_param, selector, text_of, toggle_on};
 use serde::Serialize;
 
 /// Where the edit form posts: create and update alike.
@@ -67,38 +67,7 @@ impl Details {
 
 /// `custom assistant list: <what>; Kagi's settings page may have changed`.
 fn drifted(what: &str) -> Error {
-    Error::parse(format!(
-        "custom assistant list: {what}; Kagi's settings page may have changed"
-    ))
-}
-
-fn selector(css: &str) -> Selector {
-    Selector::parse(css).expect("static selector")
-}
-
-/// Text with its whitespace collapsed.
-fn text_of(element: ElementRef<'_>) -> String {
-    element
-        .text()
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A toggle's text: `yes`, `on`, `true` or `enabled` mean true.
-fn toggle_on(text: &str) -> bool {
-    ["yes", "on", "true", "enabled"]
-        .iter()
-        .any(|on| text.trim().eq_ignore_ascii_case(on))
-}
-
-fn query_param(url: &str, name: &str) -> Option<String> {
-    Page {
-        url: url.to_string(),
-        html: String::new(),
-    }
-    .query_param(name)
+    kagi_plugin_sdk::settings_html::drifted("custom assistant list", what)
 }
 
 /// Every `#custom_mode_table #items_p .item`. A page without the table is a
@@ -175,11 +144,7 @@ fn parse_item(item: ElementRef<'_>) -> Result<Listed, Error> {
 /// The assistant form of an edit page and the assistant it shows.
 pub fn parse_form(page: &Page) -> Result<(Form, Details), Error> {
     let doc = page.document();
-    let form = doc
-        .select(&selector("form"))
-        .map(Form::from_element)
-        .filter(|f| f.action() == Some(UPDATE))
-        .find(|f| f.has("name"))
+    let form = Form::find(&doc, |f| f.action() == Some(UPDATE) && f.has("name"))
         .ok_or_else(|| Error::parse("assistant form missing name"))?;
     let name = form
         .text("name")
