@@ -223,6 +223,15 @@ fn every_built_in_command_that_is_a_tool_is_listed_with_its_schema() {
             for gone in ["watch", "assistant_repl", "lens_import"] {
                 assert!(!listed.contains(gone), "{gone} is not a tool");
             }
+            // An agent never makes kagi read a file of the user's: the
+            // assistant is a tool, its --attach is not an argument of it.
+            let assistant = tools.iter().find(|t| t.name == "assistant").unwrap();
+            assert!(
+                assistant.input_schema["properties"].get("attach").is_none(),
+                "{:?}",
+                assistant.input_schema
+            );
+            assert!(assistant.input_schema["properties"].get("query").is_some());
             session.cancel().await.unwrap();
         }
     });
