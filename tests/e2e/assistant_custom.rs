@@ -5,9 +5,9 @@
 //! drifted pages and each failure family.
 
 use crate::settings_support::{
-    assert_rejected, body, drifted, expired_session, posts, run, sent_to_sign_in, session_env,
-    signed_out,
+    assert_rejected, body, drifted, expired_session, posts, run, sent_to_sign_in, signed_out,
 };
+use crate::support::session_env;
 use crate::support::{Env, Run};
 use serde_json::{Value, json};
 

@@ -3,18 +3,14 @@
 //! requests as Kagi receives them, a prompt → list → get → export → delete
 //! round trip, and each failure with its exact message.
 
+use crate::support::session_env;
 use crate::support::{Env, mock_post};
-use kagi_mock::SESSION_TOKEN;
 use serde_json::{Value, json};
 
 const OPEN: &str = "/assistant/thread_open";
 const LIST: &str = "/assistant/thread_list";
 const DELETE: &str = "/assistant/thread_delete";
 const THREAD_ID_BLAMED: &str = "; the thread id may be invalid or no longer available";
-
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 /// Seeds threads `(title, prompt, md)` in the mock, oldest first; their ids.
 fn seed(env: &Env, threads: &[(&str, &str, &str)]) -> Vec<String> {

@@ -5,9 +5,10 @@
 //! and each failure family.
 
 use crate::settings_support::{
-    body, drifted, expired_session, posts, rejected, run, sent_to_sign_in, session_env, signed_out,
-    without, write_file,
+    body, drifted, expired_session, posts, rejected, run, sent_to_sign_in, signed_out, without,
+    write_file,
 };
+use crate::support::session_env;
 use crate::support::{Env, Run};
 use serde_json::{Value, json};
 

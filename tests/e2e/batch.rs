@@ -1,6 +1,7 @@
 //! `kagi batch` and `kagi watch` against the mock.
 
-use crate::search::{api_env, session_env, titles, urls};
+use crate::search::{api_env, titles, urls};
+use crate::support::session_env;
 use crate::support::{Env, Run, assert_contains};
 use std::process::Stdio;
 

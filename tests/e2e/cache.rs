@@ -109,7 +109,7 @@ fn a_forged_cache_entry_without_the_users_key_is_rebuilt_not_loaded() {
 
 #[test]
 fn a_valid_entry_moved_under_another_components_name_is_rebuilt() {
-    let env = crate::search::session_env()
+    let env = crate::support::session_env()
         .private_cache()
         .var("KAGI_LOG", "debug");
     smallweb(&env);
@@ -165,7 +165,7 @@ fn a_cache_key_others_can_read_is_replaced_and_the_entries_rebuilt() {
 #[cfg(unix)]
 #[test]
 fn the_cache_and_storage_are_readable_only_by_the_user() {
-    let env = crate::search::session_env().private_cache();
+    let env = crate::support::session_env().private_cache();
     let run = env.run(&["search", "rust"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let cache = &env.cache_dir;

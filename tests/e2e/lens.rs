@@ -4,9 +4,10 @@
 //! into an empty account, `--dry-run`, drifted pages and each failure family.
 
 use crate::settings_support::{
-    body, drifted, expired_session, posts, rejected, run, sent_to_sign_in, session_env, signed_out,
-    without, write_file,
+    body, drifted, expired_session, posts, rejected, run, sent_to_sign_in, signed_out, without,
+    write_file,
 };
+use crate::support::session_env;
 use crate::support::{Env, Run};
 use kagi_mock::SESSION_TOKEN;
 use serde_json::{Value, json};

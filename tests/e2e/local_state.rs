@@ -3,7 +3,7 @@
 //! runs that set it to different folders keep their state apart. (Installed
 //! plugins stay in `KAGI_DATA_DIR`: see `plugins.rs`.)
 
-use crate::search::session_env;
+use crate::support::session_env;
 use crate::support::{Env, Run, canaries_of};
 use std::path::Path;
 

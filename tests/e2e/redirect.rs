@@ -5,9 +5,9 @@
 //! each failure family.
 
 use crate::settings_support::{
-    body, drifted, expired_session, rejected, run, sent_to_sign_in, session_env, signed_out,
-    write_file,
+    body, drifted, expired_session, rejected, run, sent_to_sign_in, signed_out, write_file,
 };
+use crate::support::session_env;
 use crate::support::{Env, Run};
 use serde_json::{Value, json};
 

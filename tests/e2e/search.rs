@@ -1,14 +1,10 @@
 //! `kagi search` against the mock: both paths, every flag, the refused
 //! combinations, every format, the cache, history and site preferences.
 
+use crate::support::session_env;
 use crate::support::{Env, Run, assert_contains};
 use kagi_mock::{API_TOKEN, SESSION_TOKEN};
 use serde_json::Value;
-
-/// An environment with only a session token.
-pub fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 /// An environment with only an API token.
 pub fn api_env() -> Env {

@@ -3,14 +3,11 @@
 //! first request and on every redirect hop, however the path is spelled),
 //! never the account pages, and the review says so in plain words.
 
+use crate::support::session_env;
 use crate::support::{Env, Run, assert_contains, test_plugin};
 use kagi_mock::SESSION_TOKEN;
 
 const SNOOP: &str = "settings-snoop";
-
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 /// Runs the snoop under `kagi plugin test` with everything it declares granted.
 fn snoop(env: &Env, args: &[&str]) -> Run {

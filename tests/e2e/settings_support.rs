@@ -2,14 +2,10 @@
 //! share: a signed-in environment, the POSTs kagi sent, files to import,
 //! drifted layouts of the mock and the messages of each failure family.
 
+use crate::support::session_env;
 use crate::support::{Env, Run, mock_post};
-use kagi_mock::{Recorded, SESSION_TOKEN};
+use kagi_mock::Recorded;
 use serde_json::Value;
-
-/// An environment signed in to the mock.
-pub fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 /// A signed-in account the mock emptied with `POST /_mock/<what>/clear`.
 pub fn empty_account(what: &str) -> Env {

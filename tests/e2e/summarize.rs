@@ -2,6 +2,7 @@
 //! the subscriber summarizer (session, `--subscriber`), every flag on the
 //! wire, stdin, the local cache and each failure family.
 
+use crate::support::session_env;
 use crate::support::{Env, Run, on_a_terminal};
 use kagi_mock::{API_TOKEN, Recorded, SESSION_TOKEN};
 use serde_json::{Value, json};
@@ -11,10 +12,6 @@ const SUBSCRIBER: &str = "/mother/summary_labs";
 
 fn api_env() -> Env {
     Env::new().var("KAGI_API_TOKEN", API_TOKEN)
-}
-
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
 }
 
 fn both_env() -> Env {

@@ -3,6 +3,7 @@
 //! auxiliary calls and what their failures become.
 
 use crate::support::Env;
+use crate::support::session_env;
 use kagi_mock::{MockServer, Recorded, SESSION_TOKEN};
 use serde_json::{Value, json};
 
@@ -20,10 +21,6 @@ const AUXILIARY: [(&str, &str, &str); 4] = [
     ),
     ("word-insights", "word_insights", "--no-word-insights"),
 ];
-
-fn session_env() -> Env {
-    Env::new().var("KAGI_SESSION_TOKEN", SESSION_TOKEN)
-}
 
 /// The translate base pointed at the mock's fault prefix.
 fn faulty(spec: &str) -> Env {
