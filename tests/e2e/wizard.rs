@@ -3,15 +3,30 @@
 
 #![cfg(unix)]
 
-use crate::support::{Env, expect_or_show, pty, pty_finish};
+use crate::support::{BIN, Env, expect_or_show, pty, pty_finish};
 use expectrl::Expect;
 use expectrl::session::OsSession;
 use kagi_mock::SESSION_TOKEN;
+use std::path::Path;
 use std::time::Duration;
+
+/// `kagi ARGS` on a pseudo-terminal whose echo is on, as a person's terminal
+/// is. (expectrl starts its terminals with echo off, and then a prompt that
+/// hides input could not be told apart from one that has not started yet.)
+fn pty_with_echo(env: &Env, args: &[&str]) -> OsSession {
+    let mut sh_args = vec!["-c", "stty echo && exec \"$0\" \"$@\"", BIN];
+    sh_args.extend_from_slice(args);
+    let mut cmd = env.command_inheriting_stdio(Path::new("/bin/sh"), &sh_args);
+    cmd.env("TERM", "xterm").env("NO_COLOR", "1");
+    let mut session = expectrl::Session::spawn(cmd).expect("spawn kagi on a pty");
+    session.set_expect_timeout(Some(Duration::from_secs(60)));
+    session
+}
 
 /// Waits until a hidden-input prompt has turned the terminal's echo off. The
 /// prompt switches modes with a flush, so keys typed before the switch are
-/// discarded: typing only after it removes that race from the test.
+/// discarded: typing only after it removes that race from the test. (Only
+/// meaningful on a terminal that echoes: see `pty_with_echo`.)
 fn wait_until_input_is_hidden(p: &OsSession) {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
     while p.get_process().get_echo().unwrap_or(true) {
@@ -26,7 +41,7 @@ fn wait_until_input_is_hidden(p: &OsSession) {
 #[test]
 fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
     let env = Env::new();
-    let mut p = pty(&env, &["auth"]);
+    let mut p = pty_with_echo(&env, &["auth"]);
     expect_or_show(&mut p, "What do you want to set up?");
     p.send("\r").unwrap();
     expect_or_show(&mut p, "https://kagi.com/settings/user_details");
@@ -36,11 +51,23 @@ fn the_wizard_saves_a_validated_session_link_with_hidden_input() {
     // A link without a token is refused in place; then the real one, typed
     // once the prompt has hidden its input again.
     p.send("https://kagi.com/search?q=oops\r").unwrap();
-    expect_or_show(&mut p, "no token= parameter");
+    let shown = p
+        .expect("no token= parameter")
+        .expect("the link is refused");
+    assert!(
+        !String::from_utf8_lossy(shown.before()).contains("q=oops"),
+        "the terminal echoed the hidden input"
+    );
     wait_until_input_is_hidden(&p);
     p.send(format!("https://kagi.com/search?token={SESSION_TOKEN}\r"))
         .unwrap();
-    expect_or_show(&mut p, "Where should kagi keep the session token?");
+    let shown = p
+        .expect("Where should kagi keep the session token?")
+        .expect("the token is accepted");
+    assert!(
+        !String::from_utf8_lossy(shown.before()).contains(SESSION_TOKEN),
+        "the terminal echoed the hidden token"
+    );
     p.send("\r").unwrap();
     expect_or_show(&mut p, "Kagi accepted the session token.");
     expect_or_show(
