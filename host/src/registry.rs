@@ -22,13 +22,58 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A first-party plugin embedded by build.rs.
+/// A first-party plugin embedded by build.rs: its component (zstd, unpacked
+/// only if the compiled code is rejected) and the code compiled from it when
+/// kagi was built (LZ4: unpacked on every run of the plugin, at about 4 GB/s).
+/// Unpacked, they would make the binary twice as large.
+#[derive(Debug)]
 pub struct Builtin {
-    pub wasm: &'static [u8],
+    /// The component, compressed.
+    wasm_zst: &'static [u8],
+    /// The SHA-256 of the component (uncompressed).
     pub sha256: &'static str,
-    pub manifest: &'static str,
+    /// The manifest, validated by build.rs and stored as JSON (quicker to read
+    /// than TOML on every start).
+    manifest_json: &'static str,
+    /// Code compiled by `engine_config` for this target, compressed; `None`
+    /// when build.rs could not compile for the target.
+    precompiled_lz4: Option<&'static [u8]>,
 }
 
+impl Builtin {
+    /// The component's bytes.
+    pub fn wasm(&self) -> Vec<u8> {
+        unpack_zstd(self.wasm_zst).expect("a built-in component is embedded by build.rs")
+    }
+
+    pub fn manifest(&self) -> Result<Manifest> {
+        serde_json::from_str(self.manifest_json)
+            .map_err(|e| Error::Config(format!("built-in plugin manifest is broken: {e}")))
+    }
+
+    /// The code compiled when kagi was built, if there is some.
+    pub fn precompiled(&self) -> Option<Vec<u8>> {
+        self.precompiled_lz4
+            .and_then(|packed| lz4::block::decompress(packed, None).ok())
+    }
+
+    /// This plugin with other (LZ4-packed) precompiled code, for tests.
+    #[cfg(test)]
+    pub fn with_precompiled(&self, precompiled_lz4: Option<&'static [u8]>) -> Builtin {
+        Builtin {
+            precompiled_lz4,
+            ..*self
+        }
+    }
+}
+
+/// Unpacks one zstd frame into a buffer of exactly its recorded size.
+fn unpack_zstd(packed: &[u8]) -> Option<Vec<u8>> {
+    let size = zstd::zstd_safe::get_frame_content_size(packed).ok()??;
+    zstd::bulk::decompress(packed, usize::try_from(size).ok()?).ok()
+}
+
+// `TARGET` (the target triple kagi was built for) and `BUILTINS`.
 include!(concat!(env!("OUT_DIR"), "/builtins.rs"));
 
 /// What `kagi plugin install` recorded.
@@ -62,7 +107,7 @@ impl InstallRecord {
 /// Where a plugin's component comes from.
 #[derive(Debug, Clone)]
 pub enum Source {
-    Builtin(&'static [u8]),
+    Builtin(&'static Builtin),
     /// A file being installed or developed (`kagi plugin test`), with the
     /// bytes it was read as: the file is never read again.
     File {
@@ -133,8 +178,8 @@ impl PluginEntry {
     /// the one whose capabilities the user granted.
     pub fn wasm(&self) -> Result<Wasm<'_>> {
         match &self.source {
-            Source::Builtin(bytes) => Ok(Wasm {
-                bytes: Cow::Borrowed(bytes),
+            Source::Builtin(builtin) => Ok(Wasm {
+                bytes: Cow::Owned(builtin.wasm()),
                 sha256: Cow::Borrowed(&self.sha256),
             }),
             Source::File { bytes, .. } => Ok(Wasm {
@@ -209,12 +254,11 @@ impl Registry {
             dir: data_dir.join("plugins"),
         };
         for builtin in BUILTINS {
-            let manifest = Manifest::parse(builtin.manifest)
-                .map_err(|e| Error::Config(format!("built-in plugin manifest is broken: {e}")))?;
+            let manifest = builtin.manifest()?;
             registry.plugins.push(PluginEntry {
                 manifest,
                 sha256: builtin.sha256.to_string(),
-                source: Source::Builtin(builtin.wasm),
+                source: Source::Builtin(builtin),
             });
         }
         if third_party {
@@ -352,7 +396,7 @@ mod tests {
     /// A real component (the first built-in) as a file under `dir`.
     fn plugin_file(dir: &Path) -> PathBuf {
         let path = dir.join("plugin-under-review.wasm");
-        fs::write(&path, BUILTINS[0].wasm).unwrap();
+        fs::write(&path, BUILTINS[0].wasm()).unwrap();
         path
     }
 
@@ -372,8 +416,8 @@ mod tests {
         // The file changes after it was read: the entry keeps what was read.
         fs::write(&path, b"swapped").unwrap();
         let wasm = entry.wasm().unwrap();
-        assert_eq!(wasm.bytes(), BUILTINS[0].wasm);
-        assert_eq!(wasm.sha256(), sha256_hex(BUILTINS[0].wasm));
+        assert_eq!(wasm.bytes(), BUILTINS[0].wasm());
+        assert_eq!(wasm.sha256(), sha256_hex(&BUILTINS[0].wasm()));
         assert_eq!(entry.sha256, wasm.sha256());
     }
 
@@ -389,12 +433,12 @@ mod tests {
         let installed = registry.install(&entry, approval()).unwrap();
         let loaded = read_installed(&installed).unwrap();
         let record = loaded.record().unwrap().clone();
-        assert_eq!(record.sha256, sha256_hex(BUILTINS[0].wasm));
+        assert_eq!(record.sha256, sha256_hex(&BUILTINS[0].wasm()));
         assert_eq!(
             fs::read(installed.join("plugin.wasm")).unwrap(),
-            BUILTINS[0].wasm
+            BUILTINS[0].wasm()
         );
-        assert_eq!(loaded.wasm().unwrap().bytes(), BUILTINS[0].wasm);
+        assert_eq!(loaded.wasm().unwrap().bytes(), BUILTINS[0].wasm());
 
         let manifest = installed.join("manifest.toml");
         let text = fs::read_to_string(&manifest).unwrap();

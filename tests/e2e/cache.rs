@@ -1,5 +1,7 @@
 //! The compiled-code cache: compile once, load afterwards, rebuild what is
-//! corrupt or stale.
+//! corrupt or stale. Built-in plugins never use it (their code was compiled
+//! when kagi was built); third-party components do, so these tests run the
+//! test plugin `fake-news` straight from its file.
 
 use crate::support::{Env, assert_contains};
 use std::path::PathBuf;
@@ -13,27 +15,71 @@ fn entries(env: &Env) -> Vec<PathBuf> {
     files
 }
 
-fn smallweb(env: &Env) -> crate::support::Run {
-    let run = env.run(&["smallweb", "--limit", "1"]);
+fn fake_news(env: &Env) -> crate::support::Run {
+    let run = env.run_plugin_test("fake-news", &[], &["news"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_contains(&run.stdout, "\"xml\"");
+    assert_contains(&run.stdout, "fake news");
     run
+}
+
+#[test]
+fn built_in_plugins_run_their_code_compiled_at_build_time_even_the_first_time() {
+    let env = crate::support::session_env()
+        .private_cache()
+        .var("KAGI_LOG", "debug");
+    for (plugin, args) in [
+        ("news", &["smallweb", "--limit", "1"][..]),
+        ("search", &["search", "rust"][..]),
+    ] {
+        let run = env.run(args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert_contains(
+            &run.stderr,
+            &format!("kagi[debug]: plugin {plugin}: loaded the code compiled when kagi was built"),
+        );
+        assert!(!run.stderr.contains("compiling"), "{}", run.stderr);
+    }
+    assert_eq!(entries(&env), Vec::<PathBuf>::new(), "nothing was cached");
+}
+
+#[test]
+fn an_installed_plugin_is_compiled_at_install_so_its_first_run_loads_it() {
+    let env = Env::new().private_cache().var("KAGI_LOG", "debug");
+    let path = crate::support::test_plugin("fake-news");
+    let install = env.run(&[
+        "plugin",
+        "install",
+        path.to_str().unwrap(),
+        "--yes",
+        "--replace",
+    ]);
+    assert_eq!(install.code, 0, "{}", install.stderr);
+    assert_contains(&install.stderr, "kagi[debug]: plugin fake-news: compiling");
+    assert_eq!(entries(&env).len(), 1);
+    let run = env.run(&["news"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout, "fake news\n");
+    assert_contains(
+        &run.stderr,
+        "kagi[debug]: plugin fake-news: loaded compiled code from the cache",
+    );
+    assert!(!run.stderr.contains("compiling"), "{}", run.stderr);
 }
 
 #[test]
 fn the_second_run_loads_compiled_code_instead_of_compiling() {
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
-    let first = smallweb(&env);
-    assert_contains(&first.stderr, "kagi[debug]: plugin news: compiling");
+    let first = fake_news(&env);
+    assert_contains(&first.stderr, "kagi[debug]: plugin fake-news: compiling");
     let files = entries(&env);
     assert_eq!(files.len(), 1, "one cache entry: {files:?}");
     let modified = std::fs::metadata(&files[0]).unwrap().modified().unwrap();
 
-    let second = smallweb(&env);
+    let second = fake_news(&env);
     assert!(
         second
             .stderr
-            .contains("kagi[debug]: plugin news: loaded compiled code from the cache"),
+            .contains("kagi[debug]: plugin fake-news: loaded compiled code from the cache"),
         "{}",
         second.stderr
     );
@@ -47,23 +93,26 @@ fn the_second_run_loads_compiled_code_instead_of_compiling() {
 #[test]
 fn a_corrupt_cache_entry_is_discarded_and_rebuilt() {
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
-    smallweb(&env);
+    fake_news(&env);
     let file = entries(&env).remove(0);
     let mut bytes = std::fs::read(&file).unwrap();
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
     std::fs::write(&file, &bytes).unwrap();
 
-    let run = smallweb(&env);
-    assert_contains(&run.stderr, "plugin news: corrupt cache entry discarded");
-    assert_contains(&run.stderr, "plugin news: compiling");
-    let run = smallweb(&env);
+    let run = fake_news(&env);
+    assert_contains(
+        &run.stderr,
+        "plugin fake-news: corrupt cache entry discarded",
+    );
+    assert_contains(&run.stderr, "plugin fake-news: compiling");
+    let run = fake_news(&env);
     assert_contains(&run.stderr, "loaded compiled code from the cache");
 
     // Garbage and an empty file are handled the same way.
     for junk in [b"not a cache entry".to_vec(), Vec::new()] {
         std::fs::write(&file, junk).unwrap();
-        let run = smallweb(&env);
+        let run = fake_news(&env);
         assert_contains(&run.stderr, "corrupt cache entry discarded");
     }
 }
@@ -71,21 +120,21 @@ fn a_corrupt_cache_entry_is_discarded_and_rebuilt() {
 #[test]
 fn a_stale_entry_with_a_valid_mac_is_rebuilt() {
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
-    smallweb(&env);
+    fake_news(&env);
     let file = entries(&env).remove(0);
     // A well-formed entry whose payload wasmtime will not accept, as after
     // an upgrade that changed the format.
     let payload = b"\x7fELF this is not code this engine produced".to_vec();
     std::fs::write(&file, entry(&user_key(&env), &file, &payload)).unwrap();
-    let run = smallweb(&env);
-    assert_contains(&run.stderr, "plugin news: stale cache entry discarded");
-    assert_contains(&run.stderr, "plugin news: compiling");
+    let run = fake_news(&env);
+    assert_contains(&run.stderr, "plugin fake-news: stale cache entry discarded");
+    assert_contains(&run.stderr, "plugin fake-news: compiling");
 }
 
 #[test]
 fn a_forged_cache_entry_without_the_users_key_is_rebuilt_not_loaded() {
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
-    smallweb(&env);
+    fake_news(&env);
     let file = entries(&env).remove(0);
     let genuine = std::fs::read(&file).unwrap();
     let payload = &genuine[HEADER_LEN..];
@@ -96,9 +145,12 @@ fn a_forged_cache_entry_without_the_users_key_is_rebuilt_not_loaded() {
     old_format.extend_from_slice(payload);
     for forged in [old_format, entry(&[7; 32], &file, payload)] {
         std::fs::write(&file, forged).unwrap();
-        let run = smallweb(&env);
-        assert_contains(&run.stderr, "plugin news: corrupt cache entry discarded");
-        assert_contains(&run.stderr, "plugin news: compiling");
+        let run = fake_news(&env);
+        assert_contains(
+            &run.stderr,
+            "plugin fake-news: corrupt cache entry discarded",
+        );
+        assert_contains(&run.stderr, "plugin fake-news: compiling");
         assert!(
             !run.stderr.contains("loaded compiled code"),
             "{}",
@@ -109,20 +161,19 @@ fn a_forged_cache_entry_without_the_users_key_is_rebuilt_not_loaded() {
 
 #[test]
 fn a_valid_entry_moved_under_another_components_name_is_rebuilt() {
-    let env = crate::support::session_env()
-        .private_cache()
-        .var("KAGI_LOG", "debug");
-    smallweb(&env);
+    let env = Env::new().private_cache().var("KAGI_LOG", "debug");
+    fake_news(&env);
     let news = entries(&env).remove(0);
-    let run = env.run(&["search", "rust"]);
+    let escaper = || env.run_plugin_test("escaper", &[], &["escaper", "print"]);
+    let first = escaper();
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let other = entries(&env).into_iter().find(|f| *f != news).unwrap();
+    // The fake-news plugin's code, with its MAC, where the escaper's goes.
+    std::fs::copy(&news, &other).unwrap();
+    let run = escaper();
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let search = entries(&env).into_iter().find(|f| *f != news).unwrap();
-    // The news plugin's code, with its MAC, where the search plugin's goes.
-    std::fs::copy(&news, &search).unwrap();
-    let run = env.run(&["search", "rust"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_contains(&run.stderr, "plugin search: corrupt cache entry discarded");
-    assert_contains(&run.stderr, "plugin search: compiling");
+    assert_contains(&run.stderr, "plugin escaper: corrupt cache entry discarded");
+    assert_contains(&run.stderr, "plugin escaper: compiling");
 }
 
 #[cfg(unix)]
@@ -130,16 +181,16 @@ fn a_valid_entry_moved_under_another_components_name_is_rebuilt() {
 fn a_cache_entry_others_can_write_is_ignored_and_rebuilt() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
-    smallweb(&env);
+    fake_news(&env);
     let file = entries(&env).remove(0);
     for mode in [0o620, 0o602] {
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
-        let run = smallweb(&env);
+        let run = fake_news(&env);
         assert_contains(
             &run.stderr,
-            "plugin news: cache entry discarded: it is not the user's, or others can write it",
+            "plugin fake-news: cache entry discarded: it is not the user's, or others can write it",
         );
-        assert_contains(&run.stderr, "plugin news: compiling");
+        assert_contains(&run.stderr, "plugin fake-news: compiling");
         assert_eq!(mode_of(&file), 0o600);
     }
 }
@@ -149,16 +200,19 @@ fn a_cache_entry_others_can_write_is_ignored_and_rebuilt() {
 fn a_cache_key_others_can_read_is_replaced_and_the_entries_rebuilt() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
-    smallweb(&env);
+    fake_news(&env);
     let key_file = env.cache_dir.join("mac.key");
     let old_key = user_key(&env);
     std::fs::set_permissions(&key_file, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let run = smallweb(&env);
+    let run = fake_news(&env);
     assert_contains(&run.stderr, "replacing the compiled-code cache key");
-    assert_contains(&run.stderr, "plugin news: corrupt cache entry discarded");
+    assert_contains(
+        &run.stderr,
+        "plugin fake-news: corrupt cache entry discarded",
+    );
     assert_ne!(user_key(&env), old_key);
     assert_eq!(mode_of(&key_file), 0o600);
-    let run = smallweb(&env);
+    let run = fake_news(&env);
     assert_contains(&run.stderr, "loaded compiled code from the cache");
 }
 
@@ -168,6 +222,7 @@ fn the_cache_and_storage_are_readable_only_by_the_user() {
     let env = crate::support::session_env().private_cache();
     let run = env.run(&["search", "rust"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    fake_news(&env);
     let cache = &env.cache_dir;
     let storage = env.state_dir().join("storage");
     for dir in [

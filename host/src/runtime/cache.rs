@@ -32,6 +32,8 @@ type Key = [u8; blake3::KEY_LEN];
 /// How a component was obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// A built-in's code, compiled when kagi was built.
+    Precompiled,
     /// Loaded from the cache.
     Hit,
     /// Compiled: there was no entry.

@@ -12,6 +12,7 @@
 //! with a one-line reason naming it; the host stays in control.
 
 mod cache;
+mod engine_config;
 mod host;
 mod interrupt;
 mod limits;
@@ -39,7 +40,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 use wasmtime::component::{Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Engine, Store};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 /// The newest plugin API (`wit/plugin.wit`), implemented in `host.rs`.
@@ -282,13 +283,8 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn new(cache_dir: &Path) -> Result<Runtime> {
-        let mut config = Config::new();
-        config
-            .consume_fuel(true)
-            .max_wasm_stack(1 << 20)
-            .cranelift_opt_level(wasmtime::OptLevel::Speed)
-            .parallel_compilation(true);
-        let engine = Engine::new(&config)
+        let engine = engine_config::engine_config(crate::registry::TARGET)
+            .and_then(|config| Engine::new(&config))
             .map_err(|e| Error::Config(format!("cannot start the WebAssembly engine: {e}")))?;
         Ok(Runtime {
             engine,
@@ -297,8 +293,17 @@ impl Runtime {
     }
 
     /// Compiles or loads a plugin's component. Exposed for tests and benchmarks.
+    ///
+    /// A built-in plugin comes with the code build.rs compiled for it: that
+    /// is used as it is, and the plugin is compiled (and cached) only if this
+    /// engine rejects it.
     pub fn load(&self, entry: &PluginEntry) -> Result<(wasmtime::component::Component, Outcome)> {
         let name = entry.name().to_string();
+        if let crate::registry::Source::Builtin(builtin) = &entry.source
+            && let Some(component) = self.load_precompiled(&name, builtin)
+        {
+            return Ok((component, Outcome::Precompiled));
+        }
         let wasm = entry.wasm()?;
         self.cache
             .load(&self.engine, &name, &wasm)
@@ -306,6 +311,39 @@ impl Runtime {
                 plugin: name,
                 reason: format!("is not a valid component: {e}"),
             })
+    }
+
+    /// A built-in's ahead-of-time compiled code, if it has some and this
+    /// engine accepts it.
+    fn load_precompiled(
+        &self,
+        name: &str,
+        builtin: &crate::registry::Builtin,
+    ) -> Option<wasmtime::component::Component> {
+        let started = Instant::now();
+        let code = builtin.precompiled()?;
+        let unpacked = started.elapsed();
+        // SAFETY: the bytes were produced by `Engine::precompile_component`
+        // when this binary was built and are part of it (read-only data), so
+        // they are as trusted as the binary; wasmtime still checks version and
+        // configuration and errors on a mismatch.
+        match unsafe { wasmtime::component::Component::deserialize(&self.engine, &code) } {
+            Ok(component) => {
+                log::debug(&format!(
+                    "plugin {name}: loaded the code compiled when kagi was built ({} KiB: unpack {:.1} ms, deserialize {:.1} ms)",
+                    code.len() / 1024,
+                    unpacked.as_secs_f64() * 1000.0,
+                    (started.elapsed() - unpacked).as_secs_f64() * 1000.0
+                ));
+                Some(component)
+            }
+            Err(e) => {
+                log::debug(&format!(
+                    "plugin {name}: the engine rejects the code compiled when kagi was built ({e}); compiling it"
+                ));
+                None
+            }
+        }
     }
 
     /// Runs one command of a plugin.
@@ -540,5 +578,53 @@ fn wait<F: std::future::Future>(
                 .block_on(async { tokio::time::timeout(remaining, fut).await })
                 .map_err(|_| Stop::TimedOut)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::registry::{BUILTINS, PluginEntry, Source};
+
+    fn builtin_entry(builtin: &'static crate::registry::Builtin) -> PluginEntry {
+        PluginEntry {
+            manifest: builtin.manifest().unwrap(),
+            sha256: builtin.sha256.to_string(),
+            source: Source::Builtin(builtin),
+        }
+    }
+
+    #[test]
+    fn built_in_plugins_load_the_code_compiled_at_build_time() {
+        let cache = tempfile::tempdir().unwrap();
+        let runtime = Runtime::new(cache.path()).unwrap();
+        for builtin in BUILTINS {
+            let (_, outcome) = runtime.load(&builtin_entry(builtin)).unwrap();
+            assert_eq!(outcome, Outcome::Precompiled, "{}", builtin.sha256);
+        }
+        assert!(
+            !cache.path().join("compiled").exists(),
+            "nothing was cached"
+        );
+    }
+
+    #[test]
+    fn precompiled_code_the_engine_rejects_is_compiled_and_cached_instead() {
+        let cache = tempfile::tempdir().unwrap();
+        let runtime = Runtime::new(cache.path()).unwrap();
+        // Well-formed LZ4, but not code this engine produced.
+        let junk = lz4::block::compress(b"\x7fELF not wasmtime's", None, true).unwrap();
+        let builtin: &'static _ = Box::leak(Box::new(
+            BUILTINS[0].with_precompiled(Some(Box::leak(junk.into_boxed_slice()))),
+        ));
+        let entry = builtin_entry(builtin);
+        assert_eq!(runtime.load(&entry).unwrap().1, Outcome::Compiled);
+        assert_eq!(runtime.load(&entry).unwrap().1, Outcome::Hit);
+        // Without embedded code (a target build.rs could not compile for).
+        let bare: &'static _ = Box::leak(Box::new(BUILTINS[1].with_precompiled(None)));
+        assert_eq!(
+            runtime.load(&builtin_entry(bare)).unwrap().1,
+            Outcome::Compiled
+        );
     }
 }

@@ -60,6 +60,9 @@ pub(super) fn install(m: &ArgMatches, registry: &Registry, policy: &Policy) -> R
         replaces,
         granted: granted.iter().map(|c| c.to_string()).collect(),
     };
+    // Compiled now, into the compiled-code cache, so its first run does not
+    // wait for the compiler; a component wasmtime rejects is not installed.
+    crate::runtime::Runtime::new(&crate::paths::cache_dir()?)?.load(&entry)?;
     let dir = registry.install(&entry, approval)?;
     let commands: Vec<&str> = entry.manifest.command_names();
     eprintln!(

@@ -1,0 +1,22 @@
+//! The one wasmtime configuration: the runtime's engine and build.rs's
+//! ahead-of-time compiler (which includes this file with `#[path]`) both use
+//! it, so code compiled when kagi is built loads at run time without a check
+//! failing. The target is named explicitly, which keeps cranelift to the
+//! architecture's baseline instead of the building machine's CPU features:
+//! the binary, with its precompiled plugins, runs on any machine of its
+//! architecture.
+
+use wasmtime::Config;
+
+/// The engine configuration for `target` (a target triple: the one kagi is
+/// built for).
+pub fn engine_config(target: &str) -> wasmtime::Result<Config> {
+    let mut config = Config::new();
+    config
+        .target(target)?
+        .consume_fuel(true)
+        .max_wasm_stack(1 << 20)
+        .cranelift_opt_level(wasmtime::OptLevel::Speed)
+        .parallel_compilation(true);
+    Ok(config)
+}
