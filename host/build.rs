@@ -38,7 +38,7 @@ fn main() {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| !p.ends_with("example"));
     build_wasm::rerun_if_changed(
-        ["plugins", "wit", "Cargo.lock"]
+        ["plugins", "wit", "Cargo.lock", "Cargo.toml"]
             .iter()
             .map(|p| root.join(p))
             .chain(sdk_parts),

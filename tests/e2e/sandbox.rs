@@ -80,7 +80,19 @@ fn the_cpu_budget_starts_afresh_after_each_rest() {
     // Three stretches of about 1.1 billion instructions each, with a 2 s
     // sleep between them (which gives back up to 2 billion): more than the
     // 2 billion budget together, less apart.
-    let run = probe(&small_cpu_budget(), &["work-and-rest", "60000000"]);
+    const ROUNDS: &str = "130000000";
+    // The premise, which depends on how the probe's loop compiles: one
+    // stretch alone is more than a billion instructions.
+    let premise = probe(
+        &Env::new().policy("max-cpu-gigainstructions = 1\n"),
+        &["work-and-rest", ROUNDS],
+    );
+    premise.fails_with(
+        3,
+        "plugin error: plugin `probe` used up its CPU budget of 1 billion instructions",
+    );
+    assert_eq!(premise.stdout, "");
+    let run = probe(&small_cpu_budget(), &["work-and-rest", ROUNDS]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout, "round 0 done\nround 1 done\nround 2 done\n");
 }

@@ -12,7 +12,7 @@ fn main() {
     let manifest_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").unwrap());
     let root = manifest_dir.ancestors().nth(2).unwrap().to_path_buf();
     build_wasm::rerun_if_changed(
-        ["tests/plugins", "sdk", "wit", "Cargo.lock"]
+        ["tests/plugins", "sdk", "wit", "Cargo.lock", "Cargo.toml"]
             .iter()
             .map(|p| root.join(p)),
     );
