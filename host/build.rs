@@ -61,9 +61,7 @@ fn main() {
         let wasm_zst = packed(&out_dir, &format!("{hash}.wasm.zst"), || {
             zstd::bulk::compress(&bytes, WASM_ZSTD_LEVEL).expect("zstd packs")
         });
-        let precompiled = compiler
-            .as_ref()
-            .and_then(|c| c.compile(&hash, &bytes, &file));
+        let precompiled = compiler.as_ref().map(|c| c.compile(&hash, &bytes, &file));
         generated.push_str(&format!(
             "    Builtin {{ wasm_zst: include_bytes!({wasm_zst:?}), sha256: {hash:?}, manifest_json: {manifest_json:?}, precompiled_lz4: {precompiled} }},\n",
             wasm_zst = wasm_zst.display().to_string(),
@@ -115,16 +113,11 @@ impl Compiler {
     fn new(target: &str, out_dir: &Path) -> Option<Compiler> {
         let engine = engine_config::engine_config(target).and_then(|c| wasmtime::Engine::new(&c));
         match engine {
-            Ok(engine) => {
-                use std::hash::{Hash, Hasher};
-                let mut hasher = std::collections::hash_map::DefaultHasher::new();
-                engine.precompile_compatibility_hash().hash(&mut hasher);
-                Some(Compiler {
-                    engine,
-                    compatibility: format!("{:016x}", hasher.finish()),
-                    out_dir: out_dir.to_path_buf(),
-                })
-            }
+            Ok(engine) => Some(Compiler {
+                compatibility: engine_config::compatibility_tag(&engine),
+                engine,
+                out_dir: out_dir.to_path_buf(),
+            }),
             Err(e) => {
                 println!(
                     "cargo:warning=cannot compile plugins ahead of time for {target} ({e}); they will be compiled on first use"
@@ -134,17 +127,16 @@ impl Compiler {
         }
     }
 
-    fn compile(&self, hash: &str, wasm: &[u8], file: &Path) -> Option<PathBuf> {
+    fn compile(&self, hash: &str, wasm: &[u8], file: &Path) -> PathBuf {
         let name = format!("{hash}-{}.cwasm.lz4", self.compatibility);
-        let path = packed(&self.out_dir, &name, || {
+        packed(&self.out_dir, &name, || {
             let code = self
                 .engine
                 .precompile_component(wasm)
                 .unwrap_or_else(|e| panic!("compiling {}: {e}", file.display()));
             let mode = lz4::block::CompressionMode::HIGHCOMPRESSION(CODE_LZ4_LEVEL);
             lz4::block::compress(&code, Some(mode), true).expect("lz4 packs")
-        });
-        Some(path)
+        })
     }
 }
 

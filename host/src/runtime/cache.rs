@@ -16,7 +16,6 @@
 use crate::atomic_file;
 use crate::log;
 use std::fs;
-use std::hash::{Hash, Hasher};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use wasmtime::Engine;
@@ -57,10 +56,8 @@ impl CodeCache {
 
     /// The file for a component under this engine.
     pub fn entry_path(&self, engine: &Engine, component_sha256: &str) -> PathBuf {
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        engine.precompile_compatibility_hash().hash(&mut hasher);
-        self.dir
-            .join(format!("{component_sha256}-{:016x}.bin", hasher.finish()))
+        let tag = super::engine_config::compatibility_tag(engine);
+        self.dir.join(format!("{component_sha256}-{tag}.bin"))
     }
 
     pub fn load(

@@ -20,3 +20,13 @@ pub fn engine_config(target: &str) -> wasmtime::Result<Config> {
         .parallel_compilation(true);
     Ok(config)
 }
+
+/// A short name for the engine's code-affecting settings (from wasmtime's
+/// compatibility hash), part of the file name of any compiled code, so code
+/// from another configuration is never even opened.
+pub fn compatibility_tag(engine: &wasmtime::Engine) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    engine.precompile_compatibility_hash().hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
+}
