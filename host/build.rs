@@ -22,8 +22,8 @@ mod engine_config;
 
 /// Components are unpacked only when the embedded code is rejected: zstd at
 /// its best packs them small. Compiled code is unpacked on every run: LZ4
-/// (high-compression mode, which unpacks as fast as any) unpacks it four
-/// times as fast as zstd for a third more bytes.
+/// (high-compression mode, which unpacks as fast as any) did it in 1.7 ms
+/// where zstd took 3.6 ms (news, 2.8 MiB), for a third more bytes.
 const WASM_ZSTD_LEVEL: i32 = 19;
 const CODE_LZ4_LEVEL: i32 = 9;
 

@@ -24,7 +24,8 @@ use std::sync::Arc;
 
 /// A first-party plugin embedded by build.rs: its component (zstd, unpacked
 /// only if the compiled code is rejected) and the code compiled from it when
-/// kagi was built (LZ4: unpacked on every run of the plugin, at about 4 GB/s).
+/// kagi was built (LZ4: unpacked on every run of the plugin, in about 1.7 ms
+/// for the 2.8 MiB of the news plugin).
 /// Unpacked, they would make the binary twice as large.
 #[derive(Debug)]
 pub struct Builtin {
