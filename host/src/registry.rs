@@ -47,6 +47,7 @@ impl Builtin {
         unpack_zstd(self.wasm_zst).expect("a built-in component is embedded by build.rs")
     }
 
+    /// The manifest (validated when kagi was built).
     pub fn manifest(&self) -> Result<Manifest> {
         serde_json::from_str(self.manifest_json)
             .map_err(|e| Error::Config(format!("built-in plugin manifest is broken: {e}")))
