@@ -43,6 +43,35 @@ fn built_in_plugins_run_their_code_compiled_at_build_time_even_the_first_time() 
 }
 
 #[test]
+fn a_valid_cache_entry_planted_under_a_built_in_plugins_name_is_never_loaded() {
+    let env = Env::new().private_cache().var("KAGI_LOG", "debug");
+    // The attacker holds the user's key and plants real compiled code, the
+    // fake-news plugin's, with a valid MAC, exactly where the built-in news
+    // plugin's entry would go.
+    fake_news(&env);
+    let fake = entries(&env).remove(0);
+    let name = fake.file_name().unwrap().to_str().unwrap();
+    let (_, engine_tag) = name.split_once('-').unwrap();
+    let info = env.run(&["plugin", "info", "news"]);
+    let news_sha = info
+        .stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("sha256: "))
+        .unwrap_or_else(|| panic!("no sha256 in {}", info.stdout));
+    let planted = fake.with_file_name(format!("{news_sha}-{engine_tag}"));
+    let payload = std::fs::read(&fake).unwrap()[HEADER_LEN..].to_vec();
+    std::fs::write(&planted, entry(&user_key(&env), &planted, &payload)).unwrap();
+
+    let run = env.run(&["news"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stdout.contains("fake news"), "{}", run.stdout);
+    assert_contains(
+        &run.stderr,
+        "plugin news: loaded the code compiled when kagi was built",
+    );
+}
+
+#[test]
 fn an_installed_plugin_is_compiled_at_install_so_its_first_run_loads_it() {
     let env = Env::new().private_cache().var("KAGI_LOG", "debug");
     let path = crate::support::test_plugin("fake-news");
