@@ -212,6 +212,15 @@ impl PluginEntry {
         }
     }
 
+    /// A first-party plugin embedded in the binary.
+    pub fn builtin(builtin: &'static Builtin) -> Result<PluginEntry> {
+        Ok(PluginEntry {
+            manifest: builtin.manifest()?,
+            sha256: builtin.sha256.to_string(),
+            source: Source::Builtin(builtin),
+        })
+    }
+
     /// A plugin straight from a `.wasm` file (for `kagi plugin test` and
     /// installs). The file is read here, once; the entry keeps the bytes.
     pub fn from_file(path: &Path) -> Result<PluginEntry> {
@@ -256,12 +265,7 @@ impl Registry {
             dir: data_dir.join("plugins"),
         };
         for builtin in BUILTINS {
-            let manifest = builtin.manifest()?;
-            registry.plugins.push(PluginEntry {
-                manifest,
-                sha256: builtin.sha256.to_string(),
-                source: Source::Builtin(builtin),
-            });
+            registry.plugins.push(PluginEntry::builtin(builtin)?);
         }
         if third_party {
             registry.load_installed();

@@ -584,14 +584,10 @@ fn wait<F: std::future::Future>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::{BUILTINS, PluginEntry, Source};
+    use crate::registry::{BUILTINS, PluginEntry};
 
     fn builtin_entry(builtin: &'static crate::registry::Builtin) -> PluginEntry {
-        PluginEntry {
-            manifest: builtin.manifest().unwrap(),
-            sha256: builtin.sha256.to_string(),
-            source: Source::Builtin(builtin),
-        }
+        PluginEntry::builtin(builtin).unwrap()
     }
 
     #[test]
