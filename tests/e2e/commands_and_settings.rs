@@ -16,8 +16,7 @@ fn search_has_the_default_wall_clock_limit_while_watch_has_none() {
     let env = Env::new();
     let info = env.run(&["plugin", "info", "search"]);
     assert_eq!(info.code, 0, "{}", info.stderr);
-    let limits =
-        |time: &str| format!("limits: memory 256 MiB, time {time}, CPU 50 billion instructions");
+    let limits = |time: &str| format!("limits: memory 256 MiB, time {time}, CPU 50 s");
     let all = "capabilities: service:kagi (granted), credential:session (granted), credential:api (granted), storage (granted), stdin (granted)";
     for (command, section) in [
         (

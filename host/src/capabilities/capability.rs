@@ -1,7 +1,7 @@
 //! The capabilities a plugin can ask for, as users grant them, and what a
 //! manifest asks for.
 
-use super::{DEFAULT_CPU_GIGA, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS};
+use super::{DEFAULT_CPU_SECONDS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS};
 use crate::auth::Kind;
 use crate::net::Service;
 use kagi_manifest::{Credential, Manifest};
@@ -171,7 +171,7 @@ pub fn requested(manifest: &Manifest) -> BTreeSet<Capability> {
     if l.memory_mb.is_some_and(|m| m > DEFAULT_MEMORY_MB)
         || l.timeout_secs
             .is_some_and(|t| t == 0 || t > DEFAULT_TIMEOUT_SECS)
-        || l.cpu_gigainstructions.is_some_and(|c| c > DEFAULT_CPU_GIGA)
+        || l.cpu_seconds.is_some_and(|c| c > DEFAULT_CPU_SECONDS)
     {
         set.insert(Capability::Limits);
     }

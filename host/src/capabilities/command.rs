@@ -3,7 +3,7 @@
 //! plugin's (see `kagi_manifest::Manifest::command_limits`).
 
 use super::{
-    Capability, DEFAULT_CPU_GIGA, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS, Grants, Limits,
+    Capability, DEFAULT_CPU_SECONDS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS, Grants, Limits,
     MAX_MEMORY_MB, Policy, SettingsPages, Withheld, declared,
 };
 use kagi_manifest::Manifest;
@@ -15,7 +15,7 @@ use std::time::Duration;
 pub(super) struct Ceilings {
     memory_mb: Option<u64>,
     timeout_secs: Option<u64>,
-    cpu_giga: Option<u64>,
+    cpu_seconds: Option<u64>,
 }
 
 impl Ceilings {
@@ -23,7 +23,7 @@ impl Ceilings {
         Ceilings {
             memory_mb: policy.max_memory_mb,
             timeout_secs: policy.max_timeout_secs,
-            cpu_giga: policy.max_cpu_gigainstructions,
+            cpu_seconds: policy.max_cpu_seconds,
         }
     }
 }
@@ -47,14 +47,14 @@ pub(super) fn limits_for(asked: &kagi_manifest::Limits, extra: bool, most: &Ceil
         ),
     };
     let cpu = within_defaults(
-        asked.cpu_gigainstructions.unwrap_or(DEFAULT_CPU_GIGA),
-        DEFAULT_CPU_GIGA,
+        asked.cpu_seconds.unwrap_or(DEFAULT_CPU_SECONDS),
+        DEFAULT_CPU_SECONDS,
     )
-    .min(most.cpu_giga.unwrap_or(u64::MAX));
+    .min(most.cpu_seconds.unwrap_or(u64::MAX));
     Limits {
         memory_bytes: memory_mb.saturating_mul(1024 * 1024),
         timeout: timeout_secs.map(Duration::from_secs),
-        fuel: cpu.saturating_mul(1_000_000_000),
+        cpu: Duration::from_secs(cpu),
     }
 }
 
@@ -66,9 +66,9 @@ impl std::fmt::Display for Limits {
         };
         write!(
             f,
-            "memory {} MiB, time {time}, CPU {} billion instructions",
+            "memory {} MiB, time {time}, CPU {} s",
             self.memory_bytes / (1024 * 1024),
-            self.fuel / 1_000_000_000
+            self.cpu.as_secs()
         )
     }
 }

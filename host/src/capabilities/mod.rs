@@ -27,7 +27,7 @@ use std::time::Duration;
 use url::Url;
 
 /// Default limits for one command.
-pub use kagi_manifest::{DEFAULT_CPU_GIGA, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS};
+pub use kagi_manifest::{DEFAULT_CPU_SECONDS, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECS};
 pub const MAX_MEMORY_MB: u64 = 2048;
 /// stdout plus stderr a plugin may write in one run.
 pub const MAX_OUTPUT_BYTES: u64 = 256 * 1024 * 1024;
@@ -50,9 +50,6 @@ pub const MAX_STDIN_LINE_BYTES: u64 = 1024 * 1024;
 /// Storage one plugin may use.
 pub const STORAGE_QUOTA_BYTES: u64 = 64 * 1024 * 1024;
 pub const STORAGE_QUOTA_KEYS: u64 = 10_000;
-/// CPU budget a sleep gives back per second actually slept (capped at the
-/// budget): sleeping makes room for more work, `sleep-ms(0)` does not.
-pub const FUEL_PER_SECOND_SLEPT: u64 = 1_000_000_000;
 
 /// WASI interfaces a plugin may import: no filesystem, no sockets.
 const ALLOWED_WASI: &[&str] = &["wasi:cli/", "wasi:io/", "wasi:clocks/", "wasi:random/"];
@@ -136,7 +133,8 @@ pub struct Limits {
     pub memory_bytes: u64,
     /// None: no wall-clock limit (long-running commands that asked for it).
     pub timeout: Option<Duration>,
-    pub fuel: u64,
+    /// CPU time of the plugin's thread (see `runtime::cpu_budget`).
+    pub cpu: Duration,
 }
 
 /// Why a declared capability is not in force.

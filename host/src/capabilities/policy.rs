@@ -25,8 +25,10 @@ pub struct Policy {
     pub max_memory_mb: Option<u64>,
     #[serde(default)]
     pub max_timeout_secs: Option<u64>,
-    #[serde(default)]
-    pub max_cpu_gigainstructions: Option<u64>,
+    /// Seconds of CPU time; read under its old name (fuel, billions of
+    /// instructions) too, the number then taken as seconds.
+    #[serde(default, alias = "max-cpu-gigainstructions")]
+    pub max_cpu_seconds: Option<u64>,
     /// `true` forbids the account pages to every plugin.
     #[serde(default)]
     pub forbid_account: bool,
@@ -134,10 +136,7 @@ impl Policy {
             allowed_hosts,
             max_memory_mb: min(self.max_memory_mb, other.max_memory_mb),
             max_timeout_secs: min(self.max_timeout_secs, other.max_timeout_secs),
-            max_cpu_gigainstructions: min(
-                self.max_cpu_gigainstructions,
-                other.max_cpu_gigainstructions,
-            ),
+            max_cpu_seconds: min(self.max_cpu_seconds, other.max_cpu_seconds),
             forbid_account: self.forbid_account || other.forbid_account,
             forbid_account_settings: self.forbid_account_settings || other.forbid_account_settings,
             forbid_destinations: self.forbid_destinations || other.forbid_destinations,
@@ -192,8 +191,8 @@ impl Policy {
         if let Some(t) = self.max_timeout_secs {
             lines.push(format!("time at most {t} s"));
         }
-        if let Some(c) = self.max_cpu_gigainstructions {
-            lines.push(format!("CPU at most {c} billion instructions"));
+        if let Some(c) = self.max_cpu_seconds {
+            lines.push(format!("CPU at most {c} s"));
         }
         if self.forbid_account {
             lines.push("plugins may not use account pages".to_string());
@@ -233,12 +232,12 @@ mod tests {
         let system = write(
             dir.path(),
             "system.toml",
-            "allow-third-party = false\nforbid-credentials = [\"session\"]\nallowed-hosts = [\"a.example\", \"B.example\"]\nmax-memory-mb = 64\nmax-timeout-secs = 30\n",
+            "allow-third-party = false\nforbid-credentials = [\"session\"]\nallowed-hosts = [\"a.example\", \"B.example\"]\nmax-memory-mb = 64\nmax-timeout-secs = 30\nmax-cpu-gigainstructions = 8\n",
         );
         let extra = write(
             dir.path(),
             "extra.toml",
-            "allow-third-party = true\nforbid-credentials = [\"api\", \"session\"]\nallowed-hosts = [\"b.example\", \"c.example\"]\nmax-memory-mb = 512\nmax-timeout-secs = 10\nmax-cpu-gigainstructions = 5\nforbid-account = true\n",
+            "allow-third-party = true\nforbid-credentials = [\"api\", \"session\"]\nallowed-hosts = [\"b.example\", \"c.example\"]\nmax-memory-mb = 512\nmax-timeout-secs = 10\nmax-cpu-seconds = 5\nforbid-account = true\n",
         );
         let p = Policy::load_from(&system, Some(&extra)).unwrap();
         assert_eq!(p.allow_third_party, Some(false), "false wins");
@@ -255,9 +254,9 @@ mod tests {
         assert_eq!(p.max_memory_mb, Some(64), "the smaller maximum");
         assert_eq!(p.max_timeout_secs, Some(10), "the smaller maximum");
         assert_eq!(
-            p.max_cpu_gigainstructions,
+            p.max_cpu_seconds,
             Some(5),
-            "a maximum only one sets"
+            "the smaller maximum, the old name read as seconds"
         );
         assert!(p.forbid_account);
         assert_eq!(p.sources, vec![system.clone(), extra.clone()]);

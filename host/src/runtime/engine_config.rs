@@ -14,7 +14,6 @@ pub fn engine_config(target: &str) -> wasmtime::Result<Config> {
     let mut config = Config::new();
     config
         .target(target)?
-        .consume_fuel(true)
         .max_wasm_stack(1 << 20)
         .cranelift_opt_level(wasmtime::OptLevel::Speed)
         .parallel_compilation(true);

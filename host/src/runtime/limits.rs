@@ -1,12 +1,10 @@
 //! The limits around a plugin run that wasmtime enforces for the host: memory
 //! (the sum of all linear memories and tables, and how many there are), the
-//! wall-clock deadline, and the CPU budget a sleep gives back.
+//! wall-clock deadline. (The CPU budget is kept by `cpu_budget`.)
 
-use super::HostState;
 use crate::capabilities;
 use std::time::{Duration, Instant};
 use wasmtime::ResourceLimiter;
-use wasmtime::component::Linker;
 
 /// What a table element costs: wasmtime stores each as one pointer (see the
 /// documentation of `ResourceLimiter::table_growing`).
@@ -101,43 +99,6 @@ pub(super) fn deadline_after(timeout: Option<Duration>) -> Option<Instant> {
     timeout.and_then(|t| Instant::now().checked_add(t))
 }
 
-/// Replaces `terminal.sleep-ms` with a version that also gives back CPU
-/// budget, in proportion to the time actually slept (capped at the budget): a
-/// long-running command (`watch`) is not stopped by the sum of its polls,
-/// while a loop that never rests, or rests for no time (`sleep-ms(0)`), still
-/// is. (It needs the store, which the generated host traits do not get.)
-/// The same for every API version: `version` names the interface to shadow.
-pub(super) fn refill_fuel_after_sleep(
-    linker: &mut Linker<HostState>,
-    version: &str,
-) -> wasmtime::Result<()> {
-    use super::bindings::kagi::plugin::terminal::Host as _;
-    linker.allow_shadowing(true);
-    let interface = format!("kagi:plugin/terminal@{version}");
-    linker.instance(&interface)?.func_wrap(
-        "sleep-ms",
-        |mut store: wasmtime::StoreContextMut<'_, HostState>, (ms,): (u64,)| {
-            let started = Instant::now();
-            store.data_mut().sleep_ms(ms)?;
-            let budget = store.data().grants.limits.fuel;
-            let left = store.get_fuel()?;
-            store.set_fuel(
-                left.saturating_add(fuel_earned(started.elapsed()))
-                    .min(budget),
-            )?;
-            Ok(())
-        },
-    )?;
-    linker.allow_shadowing(false);
-    Ok(())
-}
-
-/// The CPU budget a sleep of `slept` gives back.
-pub(super) fn fuel_earned(slept: Duration) -> u64 {
-    let fuel = slept.as_nanos() * u128::from(capabilities::FUEL_PER_SECOND_SLEPT) / 1_000_000_000;
-    u64::try_from(fuel).unwrap_or(u64::MAX)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,14 +162,6 @@ mod tests {
             .unwrap();
         assert!(limiter.memory_growing(0, 6 * MIB, None).unwrap());
         assert!(limiter.memory_growing(0, 6 * MIB, None).is_err());
-    }
-
-    #[test]
-    fn a_sleep_earns_cpu_budget_in_proportion_to_its_length() {
-        assert_eq!(fuel_earned(Duration::ZERO), 0);
-        assert_eq!(fuel_earned(Duration::from_micros(50)), 50_000);
-        assert_eq!(fuel_earned(Duration::from_secs(2)), 2_000_000_000);
-        assert_eq!(fuel_earned(Duration::MAX), u64::MAX);
     }
 
     #[test]

@@ -2,16 +2,17 @@
 //! exactly the granted interfaces, and the limits around a call.
 //!
 //! Limits: memory (a resource limiter: the sum of all linear memories and
-//! tables, and how many instances, memories and tables there are), CPU (fuel,
-//! which does not count time the host spends on I/O), a wall-clock deadline,
-//! the output limit, HTTP requests in flight, and resource handles held.
-//! The deadline is kept around the call, not inside the plugin's code: the
-//! plugin runs on its own thread while the host waits for it with a timeout,
-//! and every blocking host call is bounded by the same deadline. So there is
-//! no epoch instrumentation slowing the plugin down. Any limit ends the plugin
+//! tables, and how many instances, memories and tables there are), CPU time
+//! (`cpu_budget`), a wall-clock deadline, the output limit, HTTP requests in
+//! flight, and resource handles held. CPU and deadline are kept around the
+//! call, not inside the plugin's code: the plugin runs on its own thread while
+//! the host waits for it, looking at the thread's CPU clock, and every
+//! blocking host call is bounded by the same deadline. So there is no fuel or
+//! epoch instrumentation slowing the plugin down. Any limit ends the plugin
 //! with a one-line reason naming it; the host stays in control.
 
 mod cache;
+mod cpu_budget;
 mod engine_config;
 mod host;
 mod interrupt;
@@ -26,8 +27,9 @@ mod wasi;
 pub use cache::Outcome;
 
 use crate::api_versions::api_binding;
-use limits::{Limiter, deadline_after, refill_fuel_after_sleep};
-use outcome::{command_error, print_result, time_limit, trap_error};
+use cpu_budget::{CpuBudget, ThreadClock, Waited};
+use limits::{Limiter, deadline_after};
+use outcome::{command_error, cpu_limit, print_result, time_limit, trap_error};
 
 use crate::capabilities::{self, Grants};
 use crate::error::{Error, Result};
@@ -112,8 +114,7 @@ impl Api {
     ) -> wasmtime::Result<()> {
         wasi::add_to_linker(linker)?;
         linking::link_granted(linker, self == Api::Newest, grants)?;
-        linking::link_denied(linker, engine, component, grants)?;
-        refill_fuel_after_sleep(linker, self.version())
+        linking::link_denied(linker, engine, component, grants)
     }
 
     /// Instantiates the plugin and runs one command.
@@ -243,6 +244,8 @@ pub struct HostState {
     pub(crate) ctx: Arc<HostContext>,
     pub(crate) output: Output,
     pub(crate) deadline: Option<Instant>,
+    /// The run's CPU budget, which a sleep gives back to.
+    pub(crate) cpu: Arc<CpuBudget>,
     pub(crate) store: crate::storage::Store,
     pub(crate) pending_done: Arc<tokio::sync::Notify>,
     /// Progress bars the plugin holds (bounded by `host::terminal::MAX_PROGRESS_BARS`).
@@ -386,6 +389,7 @@ impl Runtime {
         let limits = grants.limits.clone();
         let output = Output::new(capabilities::MAX_OUTPUT_BYTES, &ctx.terminal);
         let deadline = deadline_after(limits.timeout);
+        let cpu = Arc::new(CpuBudget::new(limits.cpu));
         let mut table = ResourceTable::new();
         table.set_max_capacity(capabilities::MAX_HANDLES);
         let io = Arc::clone(&ctx);
@@ -398,6 +402,7 @@ impl Runtime {
             ctx,
             output: output.clone(),
             deadline,
+            cpu: Arc::clone(&cpu),
             pending_done: Arc::new(tokio::sync::Notify::new()),
             progress_bars: 0,
             secrets: None,
@@ -411,7 +416,6 @@ impl Runtime {
         };
         let mut store = Store::new(&self.engine, state);
         store.limiter(|s| &mut s.limiter);
-        store.set_fuel(limits.fuel).expect("fuel is enabled");
 
         log::debug(&format!("plugin {name}: instantiating"));
         let invocation = command_api::Invocation {
@@ -479,11 +483,9 @@ impl Runtime {
                 ms(store.data().redaction)
             ));
             let memory_hit = store.data().limiter.hit;
-            let fuel_left = store.get_fuel().unwrap_or(0);
-            log::debug(&format!(
-                "plugin {name}: used {} instructions of fuel (since it last slept)",
-                limits.fuel.saturating_sub(fuel_left)
-            ));
+            if let Some(used) = ThreadClock::current().read() {
+                log::debug(&format!("plugin {name}: used {:.1} ms of CPU", ms(used)));
+            }
             let outcome = match result {
                 Ok(Ok(None)) => Ok(()),
                 Ok(Ok(Some(value))) => print_result(&name, &value, format.as_deref(), &output),
@@ -507,33 +509,35 @@ impl Runtime {
             // Room for the plugin's wasm stack (1 MiB) plus the host's frames.
             .stack_size(16 << 20)
             .spawn(call);
-        if let Err(e) = spawned {
-            return Err(Error::PluginFailed {
-                plugin: name,
-                reason: format!("could not be started: {e}"),
-                stderr_tail: String::new(),
-            });
-        }
-        let received = match deadline {
-            Some(at) => finished.recv_timeout(at.saturating_duration_since(Instant::now())),
-            None => finished
-                .recv()
-                .map_err(|_| std::sync::mpsc::RecvTimeoutError::Disconnected),
+        let thread = match spawned {
+            Ok(thread) => thread,
+            Err(e) => {
+                return Err(Error::PluginFailed {
+                    plugin: name,
+                    reason: format!("could not be started: {e}"),
+                    stderr_tail: String::new(),
+                });
+            }
         };
-        match received {
-            Ok(outcome) => outcome,
+        let clock = ThreadClock::of(&thread);
+        match cpu_budget::wait_for(&finished, deadline, &cpu, clock.as_ref()) {
+            Waited::Done(outcome) => outcome,
             // The plugin is still computing: report it and let the process
             // end (and the plugin's thread with it), with the terminal as
             // it was if the line editor was reading.
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            stopped @ (Waited::PastDeadline | Waited::OutOfCpu) => {
                 interrupt::restore_terminal();
+                let reason = match stopped {
+                    Waited::PastDeadline => time_limit(&limits),
+                    _ => cpu_limit(&limits),
+                };
                 Err(Error::PluginFailed {
                     plugin: name,
-                    reason: time_limit(&limits),
+                    reason,
                     stderr_tail: output.stderr_tail(),
                 })
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Err(Error::PluginFailed {
+            Waited::Vanished => Err(Error::PluginFailed {
                 plugin: name,
                 reason: "stopped without a result (an internal error in kagi; please report it)"
                     .into(),

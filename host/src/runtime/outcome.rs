@@ -143,10 +143,6 @@ pub(super) fn trap_error(
         )));
     }
     let reason = match e.downcast_ref::<Trap>() {
-        Some(Trap::OutOfFuel) => format!(
-            "used up its CPU budget of {} billion instructions",
-            limits.fuel / 1_000_000_000
-        ),
         Some(Trap::StackOverflow) => "overflowed its stack (runaway recursion)".to_string(),
         Some(Trap::UnreachableCodeReached) if output.stderr_tail().contains("panicked") => {
             "panicked".to_string()
@@ -155,6 +151,13 @@ pub(super) fn trap_error(
         None => format!("failed: {e}"),
     };
     Err(failed(reason))
+}
+
+pub(super) fn cpu_limit(limits: &capabilities::Limits) -> String {
+    format!(
+        "used up its CPU budget of {} s (each second it sleeps gives one back)",
+        limits.cpu.as_secs()
+    )
 }
 
 pub(super) fn time_limit(limits: &capabilities::Limits) -> String {

@@ -161,16 +161,19 @@ pub struct Limits {
     /// commands such as `watch`).
     #[serde(default)]
     pub timeout_secs: Option<u64>,
-    /// CPU budget in billions of wasm instructions (fuel).
-    #[serde(default)]
-    pub cpu_gigainstructions: Option<u64>,
+    /// CPU budget in seconds of CPU time (the plugin's thread, host calls
+    /// made on it included); each second it sleeps gives one back. Read
+    /// under its 0.1/0.2 name `cpu-gigainstructions` too, the number then
+    /// taken as seconds.
+    #[serde(default, alias = "cpu-gigainstructions")]
+    pub cpu_seconds: Option<u64>,
 }
 
 /// The host's limits for a command that asks for nothing else; asking for
 /// more needs the `limits` capability.
 pub const DEFAULT_MEMORY_MB: u64 = 256;
 pub const DEFAULT_TIMEOUT_SECS: u64 = 600;
-pub const DEFAULT_CPU_GIGA: u64 = 50;
+pub const DEFAULT_CPU_SECONDS: u64 = 50;
 
 impl Limits {
     /// These limits, with the host's defaults where none is declared.
@@ -178,7 +181,7 @@ impl Limits {
         Limits {
             memory_mb: Some(self.memory_mb.unwrap_or(DEFAULT_MEMORY_MB)),
             timeout_secs: Some(self.timeout_secs.unwrap_or(DEFAULT_TIMEOUT_SECS)),
-            cpu_gigainstructions: Some(self.cpu_gigainstructions.unwrap_or(DEFAULT_CPU_GIGA)),
+            cpu_seconds: Some(self.cpu_seconds.unwrap_or(DEFAULT_CPU_SECONDS)),
         }
     }
 
@@ -195,7 +198,7 @@ impl Limits {
         Limits {
             memory_mb: own.memory_mb.or(self.memory_mb),
             timeout_secs: own.timeout_secs.or(timeout),
-            cpu_gigainstructions: own.cpu_gigainstructions.or(self.cpu_gigainstructions),
+            cpu_seconds: own.cpu_seconds.or(self.cpu_seconds),
         }
     }
 
@@ -204,7 +207,7 @@ impl Limits {
         Limits {
             memory_mb: own.memory_mb.or(self.memory_mb),
             timeout_secs: own.timeout_secs.or(self.timeout_secs),
-            cpu_gigainstructions: own.cpu_gigainstructions.or(self.cpu_gigainstructions),
+            cpu_seconds: own.cpu_seconds.or(self.cpu_seconds),
         }
     }
 }

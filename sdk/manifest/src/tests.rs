@@ -469,7 +469,7 @@ fn a_commands_limits_can_only_narrow() {
     );
     // Where the plugin declares nothing, the host's defaults are the most.
     assert!(
-        with("", "cpu-gigainstructions = 51")
+        with("", "cpu-seconds = 51")
             .unwrap_err()
             .0
             .contains("more than the 50 of its plugin")
@@ -489,6 +489,28 @@ fn a_commands_limits_can_only_narrow() {
     assert_eq!((run.memory_mb, run.timeout_secs), (Some(64), Some(30)));
     // Under a plugin that allows no wall-clock limit, any limit narrows.
     assert!(with(CAPS, "timeout-secs = 3600").is_ok());
+}
+
+#[test]
+fn the_cpu_budget_is_in_seconds_and_the_old_name_still_reads() {
+    let limits = |text: &str| {
+        plugin_with(
+            "0.2.0",
+            &format!("[limits]\n{text}\n"),
+            "[[commands]]\nname = \"run\"\n",
+        )
+    };
+    let new = limits("cpu-seconds = 7").unwrap();
+    assert_eq!(new.limits.cpu_seconds, Some(7));
+    // Manifests written for fuel (`cpu-gigainstructions`) keep loading.
+    let old = limits("cpu-gigainstructions = 7").unwrap();
+    assert_eq!(old.limits, new.limits);
+    let both = limits("cpu-seconds = 7\ncpu-gigainstructions = 7").unwrap_err();
+    assert!(
+        both.0.contains("duplicate field `cpu-seconds`"),
+        "{}",
+        both.0
+    );
 }
 
 #[test]

@@ -243,11 +243,7 @@ impl CommandSpec {
             let most = &within.ceiling;
             for (field, asked, most) in [
                 ("memory-mb", own.memory_mb, most.memory_mb),
-                (
-                    "cpu-gigainstructions",
-                    own.cpu_gigainstructions,
-                    most.cpu_gigainstructions,
-                ),
+                ("cpu-seconds", own.cpu_seconds, most.cpu_seconds),
                 ("timeout-secs", own.timeout_secs, most.timeout_secs),
             ] {
                 let unlimited_allowed = field == "timeout-secs" && most == Some(0);

@@ -1,7 +1,7 @@
 //! `kagi:plugin/terminal`: output, terminal facts, progress bars and sleep.
 
 use super::super::bindings::kagi::plugin::terminal;
-use super::super::{HostState, Stop, block_on_deadline, interrupt};
+use super::super::{HostState, Stop, ThreadClock, block_on_deadline, interrupt};
 use super::WResult;
 use crate::output::Channel;
 use wasmtime::component::Resource;
@@ -32,12 +32,27 @@ impl terminal::Host for HostState {
     }
 
     fn sleep_ms(&mut self, ms: u64) -> WResult<()> {
+        if ms == 0 {
+            // Not even a timer tick: a loop "resting" for no time is not resting.
+            return Ok(());
+        }
         let duration = std::time::Duration::from_millis(ms);
+        let clock = ThreadClock::current();
+        let (started, used_before) = (std::time::Instant::now(), clock.read());
         // The timer must be created inside the runtime, hence the async block;
         // Ctrl-C ends the sleep early.
-        let _ = block_on_deadline(&self.ctx, self.deadline, async move {
+        let slept = block_on_deadline(&self.ctx, self.deadline, async move {
             interrupt::or_interrupted(tokio::time::sleep(duration)).await
-        })?;
+        });
+        // The time the thread was actually off the CPU gives back budget (see
+        // `cpu_budget`): a zero-length sleep's own bookkeeping gives nothing.
+        if let (Some(before), Some(used)) = (used_before, clock.read()) {
+            let off_cpu = started
+                .elapsed()
+                .saturating_sub(used.saturating_sub(before));
+            self.cpu.rest(off_cpu, used);
+        }
+        let _ = slept?;
         Ok(())
     }
 

@@ -54,19 +54,21 @@ impl Plugin for Probe {
             "panic" => panic!("the probe panicked on purpose"),
             "sleep" => out::sleep(std::time::Duration::from_secs(3600)),
             "work-and-rest" => {
-                // Three stretches of work, each below the CPU budget, with a
-                // rest between them; together above it. A sleep gives back
-                // a billion instructions a second, so 2 s restores a budget
-                // of up to 2 billion.
-                let rounds: u64 = arg.parse().unwrap_or(1);
+                // Three stretches of work of ARG ms of wall clock each (so at
+                // most ARG ms of CPU), with a 1 s rest between them, which
+                // gives back up to a second of CPU budget.
+                let stretch = std::time::Duration::from_millis(arg.parse().unwrap_or(1));
                 let mut x: u64 = 0;
                 for round in 0..3 {
-                    for _ in 0..rounds {
-                        x = std::hint::black_box(x.wrapping_add(1));
+                    let started = std::time::Instant::now();
+                    while started.elapsed() < stretch {
+                        for _ in 0..10_000 {
+                            x = std::hint::black_box(x.wrapping_add(1));
+                        }
                     }
                     out::println(&format!("round {round} done"));
                     if round < 2 {
-                        out::sleep(std::time::Duration::from_secs(2));
+                        out::sleep(std::time::Duration::from_secs(1));
                     }
                 }
             }
