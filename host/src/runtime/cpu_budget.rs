@@ -71,39 +71,86 @@ fn nanos(d: Duration) -> u64 {
 }
 
 /// The CPU clock of one thread, as the kernel keeps it.
-pub(crate) struct ThreadClock(libc::clockid_t);
+pub(crate) enum ThreadClock {
+    Posix(libc::clockid_t),
+    /// macOS has no `pthread_getcpuclockid`; another thread's CPU time comes
+    /// from Mach instead.
+    #[cfg(target_vendor = "apple")]
+    Mach(libc::mach_port_t),
+}
 
 impl ThreadClock {
     /// The calling thread's.
     pub(crate) fn current() -> ThreadClock {
-        ThreadClock(libc::CLOCK_THREAD_CPUTIME_ID)
+        ThreadClock::Posix(libc::CLOCK_THREAD_CPUTIME_ID)
     }
 
     /// Another thread's, readable while `thread` is not yet joined.
     pub(crate) fn of<T>(thread: &std::thread::JoinHandle<T>) -> Option<ThreadClock> {
         use std::os::unix::thread::JoinHandleExt;
-        let mut id: libc::clockid_t = 0;
-        // SAFETY: the handle keeps the thread's pthread_t valid (not joined,
-        // not detached), and `id` is a valid place for the result.
-        let found = unsafe { libc::pthread_getcpuclockid(thread.as_pthread_t(), &mut id) };
-        (found == 0).then_some(ThreadClock(id))
+        let thread = thread.as_pthread_t();
+        #[cfg(target_vendor = "apple")]
+        {
+            // SAFETY: the handle keeps `thread` valid (not joined, not detached).
+            Some(ThreadClock::Mach(unsafe {
+                libc::pthread_mach_thread_np(thread)
+            }))
+        }
+        #[cfg(not(target_vendor = "apple"))]
+        {
+            let mut id: libc::clockid_t = 0;
+            // SAFETY: the handle keeps `thread` valid (not joined, not
+            // detached), and `id` is a valid place for the result.
+            let found = unsafe { libc::pthread_getcpuclockid(thread, &mut id) };
+            (found == 0).then_some(ThreadClock::Posix(id))
+        }
     }
 
     /// The CPU time the thread has used; `None` if it can no longer be read
     /// (the thread has ended).
     pub(crate) fn read(&self) -> Option<Duration> {
-        let mut now = libc::timespec {
-            tv_sec: 0,
-            tv_nsec: 0,
-        };
-        // SAFETY: `now` is a valid place for the result.
-        if unsafe { libc::clock_gettime(self.0, &mut now) } != 0 {
-            return None;
+        match *self {
+            ThreadClock::Posix(id) => {
+                let mut now = libc::timespec {
+                    tv_sec: 0,
+                    tv_nsec: 0,
+                };
+                // SAFETY: `now` is a valid place for the result.
+                if unsafe { libc::clock_gettime(id, &mut now) } != 0 {
+                    return None;
+                }
+                Some(Duration::new(
+                    u64::try_from(now.tv_sec).ok()?,
+                    u32::try_from(now.tv_nsec).ok()?,
+                ))
+            }
+            #[cfg(target_vendor = "apple")]
+            ThreadClock::Mach(port) => {
+                let mut info = std::mem::MaybeUninit::<libc::thread_basic_info>::zeroed();
+                let mut count = libc::THREAD_BASIC_INFO_COUNT;
+                // SAFETY: `info` has room for THREAD_BASIC_INFO_COUNT integers.
+                let status = unsafe {
+                    libc::thread_info(
+                        port,
+                        libc::THREAD_BASIC_INFO as libc::thread_flavor_t,
+                        info.as_mut_ptr().cast(),
+                        &mut count,
+                    )
+                };
+                if status != libc::KERN_SUCCESS {
+                    return None;
+                }
+                // SAFETY: thread_info filled it in.
+                let info = unsafe { info.assume_init() };
+                let micros = |t: libc::time_value_t| {
+                    u64::try_from(t.seconds).unwrap_or(0) * 1_000_000
+                        + u64::try_from(t.microseconds).unwrap_or(0)
+                };
+                Some(Duration::from_micros(
+                    micros(info.user_time) + micros(info.system_time),
+                ))
+            }
         }
-        Some(Duration::new(
-            u64::try_from(now.tv_sec).ok()?,
-            u32::try_from(now.tv_nsec).ok()?,
-        ))
     }
 }
 
