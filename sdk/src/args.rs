@@ -10,10 +10,10 @@
 use crate::Error;
 use crate::bindings::exports::kagi::plugin::command::Invocation as WitInvocation;
 use crate::files::NamedFile;
-use kagi_manifest::{ArgKind, CommandSpec, Manifest, ValueType};
+use kagi_manifest::{ArgKind, Manifest, ValueType};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use std::sync::Arc;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Invocation {
@@ -24,17 +24,23 @@ pub struct Invocation {
     spec: Option<Declared>,
 }
 
-/// A command's manifest entry; compared by content.
-#[derive(Debug, Clone)]
-struct Declared(Arc<CommandSpec>);
+/// What the accessors need of a command's manifest entry: each argument's
+/// name and default. At run time it comes from the table `export_plugin!`
+/// builds when the plugin is compiled; in tests, from a parsed manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Declared(Vec<DeclaredArg>);
 
-impl PartialEq for Declared {
-    fn eq(&self, other: &Self) -> bool {
-        self.0 == other.0
-    }
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct DeclaredArg {
+    name: Cow<'static, str>,
+    default: Option<Cow<'static, str>>,
 }
 
-impl Eq for Declared {}
+impl Declared {
+    fn arg(&self, name: &str) -> Option<&DeclaredArg> {
+        self.0.iter().find(|a| a.name == name)
+    }
+}
 
 impl Invocation {
     pub(crate) fn from_wit(inv: WitInvocation) -> Self {
@@ -51,11 +57,38 @@ impl Invocation {
         }
     }
 
-    /// Attaches the command's manifest entry (the run glue does this).
-    pub(crate) fn declared_by(mut self, manifest: &Manifest) -> Self {
-        self.spec = manifest
-            .find_command(&self.command)
-            .map(|c| Declared(Arc::new(c.clone())));
+    /// Attaches the command's entry of the table `export_plugin!` builds
+    /// (the run glue does this).
+    pub(crate) fn declared_in(mut self, table: crate::DeclaredTable) -> Self {
+        self.spec = table
+            .iter()
+            .find(|(path, _)| self.is(path))
+            .map(|(_, args)| {
+                Declared(
+                    args.iter()
+                        .map(|&(name, default)| DeclaredArg {
+                            name: Cow::Borrowed(name),
+                            default: default.map(Cow::Borrowed),
+                        })
+                        .collect(),
+                )
+            });
+        self
+    }
+
+    /// Attaches the command's manifest entry, from a parsed manifest (tests).
+    fn declared_by(mut self, manifest: &Manifest) -> Self {
+        self.spec = manifest.find_command(&self.command).map(|c| {
+            Declared(
+                c.args
+                    .iter()
+                    .map(|a| DeclaredArg {
+                        name: Cow::Owned(a.name.clone()),
+                        default: a.default.clone().map(Cow::Owned),
+                    })
+                    .collect(),
+            )
+        });
         self
     }
 
@@ -72,7 +105,7 @@ impl Invocation {
             .clone()
             .unwrap_or_else(|| panic!("the manifest declares no command {command:?}"));
         for (name, _) in args {
-            if !spec.0.args.iter().any(|a| a.name == *name) {
+            if spec.arg(name).is_none() {
                 panic!("`{}` declares no argument `{name}`", command.join(" "));
             }
         }
@@ -89,8 +122,8 @@ impl Invocation {
         }
         .declared_by(manifest)
         .with_defaults();
-        let spec = inv.spec.clone();
-        for arg in spec.iter().flat_map(|s| s.0.args.iter()) {
+        let args = manifest.find_command(path).map(|c| c.args.as_slice());
+        for arg in args.unwrap_or_default() {
             if arg.required && !inv.args.contains_key(&arg.name) && arg.kind != ArgKind::Flag {
                 let sample = match (arg.possible_values.first(), arg.value_type) {
                     (Some(value), _) => value.clone(),
@@ -107,11 +140,11 @@ impl Invocation {
 
     fn with_defaults(mut self) -> Self {
         let spec = self.spec.clone();
-        for arg in spec.iter().flat_map(|s| s.0.args.iter()) {
+        for arg in spec.iter().flat_map(|s| s.0.iter()) {
             if let Some(default) = &arg.default {
                 self.args
-                    .entry(arg.name.clone())
-                    .or_insert_with(|| vec![default.clone()]);
+                    .entry(arg.name.to_string())
+                    .or_insert_with(|| vec![default.to_string()]);
             }
         }
         self
@@ -121,12 +154,10 @@ impl Invocation {
     /// the entry is known): the code and the manifest drifted apart.
     fn declared(&self, name: &str) -> Result<(), Error> {
         match &self.spec {
-            Some(spec) if !spec.0.args.iter().any(|a| a.name == name) => {
-                Err(Error::internal(format!(
-                    "`{}` reads the argument `{name}`, which its manifest does not declare",
-                    self.command.join(" ")
-                )))
-            }
+            Some(spec) if spec.arg(name).is_none() => Err(Error::internal(format!(
+                "`{}` reads the argument `{name}`, which its manifest does not declare",
+                self.command.join(" ")
+            ))),
             _ => Ok(()),
         }
     }
@@ -168,7 +199,7 @@ impl Invocation {
         Ok(self
             .spec
             .as_ref()
-            .and_then(|s| s.0.args.iter().find(|a| a.name == name))
+            .and_then(|s| s.arg(name))
             .and_then(|a| a.default.as_deref()))
     }
 
@@ -268,9 +299,73 @@ impl Invocation {
     }
 }
 
+/// The table `export_plugin!` builds for `manifest` when the plugin is
+/// compiled, built again from the parsed manifest (its generated test
+/// compares the two). Leaks its strings to match the static table's shape:
+/// for tests only.
+#[doc(hidden)]
+pub fn declared_table(manifest: &Manifest) -> Vec<crate::DeclaredEntry> {
+    fn leak<T: ?Sized>(value: Box<T>) -> &'static T {
+        Box::leak(value)
+    }
+    fn walk(
+        command: &kagi_manifest::CommandSpec,
+        prefix: &mut Vec<&'static str>,
+        out: &mut Vec<crate::DeclaredEntry>,
+    ) {
+        prefix.push(leak(command.name.clone().into_boxed_str()));
+        let args: Vec<(&'static str, Option<&'static str>)> = command
+            .args
+            .iter()
+            .map(|a| {
+                let default = a.default.clone().map(|d| leak(d.into_boxed_str()));
+                (leak(a.name.clone().into_boxed_str()), default)
+            })
+            .collect();
+        out.push((
+            leak(prefix.clone().into_boxed_slice()),
+            leak(args.into_boxed_slice()),
+        ));
+        for sub in &command.subcommands {
+            walk(sub, prefix, out);
+        }
+        prefix.pop();
+    }
+    let mut table = Vec::new();
+    for command in &manifest.commands {
+        walk(command, &mut Vec::new(), &mut table);
+    }
+    table
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn at_run_time_names_and_defaults_come_from_the_compiled_table() {
+        const TABLE: crate::DeclaredTable = &[
+            (&["news"], &[("limit", Some("12")), ("chaos", None)]),
+            (&["news", "categories"], &[("lang", None)]),
+        ];
+        let inv = Invocation::new(&["news"], &[("limit", &["3"])]).declared_in(TABLE);
+        assert_eq!(inv.get::<u32>("limit").unwrap(), 3);
+        assert_eq!(inv.default_of("limit").unwrap(), Some("12"));
+        assert!(!inv.is_default("limit").unwrap());
+        assert!(!inv.get_flag("chaos").unwrap());
+        let undeclared = inv.get_opt::<String>("lang").unwrap_err();
+        assert_eq!(undeclared.class, crate::ErrorClass::Internal);
+        assert!(
+            undeclared
+                .message
+                .contains("`news` reads the argument `lang`")
+        );
+        // A subcommand has its own entry; a path not in the table checks nothing.
+        let sub = Invocation::new(&["news", "categories"], &[]).declared_in(TABLE);
+        assert!(sub.get_opt::<String>("limit").is_err());
+        let unknown = Invocation::new(&["other"], &[]).declared_in(TABLE);
+        assert_eq!(unknown.get_opt::<String>("anything").unwrap(), None);
+    }
 
     #[test]
     fn reads_values_and_flags() {

@@ -86,19 +86,29 @@ pub trait Plugin {
     }
 }
 
+/// What the SDK's build-time macro records of a manifest: each command's
+/// path with its arguments' names and defaults.
+#[doc(hidden)]
+pub type DeclaredTable = &'static [DeclaredEntry];
+#[doc(hidden)]
+pub type DeclaredEntry = (
+    &'static [&'static str],
+    &'static [(&'static str, Option<&'static str>)],
+);
+
+#[doc(hidden)]
+pub use kagi_plugin_sdk_macros::plugin_manifest as __plugin_manifest;
+
 /// Glue between the generated export trait and a [`Plugin`]. Used by [`export_plugin!`].
 #[doc(hidden)]
 pub fn __run<P: Plugin>(
     invocation: bindings::exports::kagi::plugin::command::Invocation,
-    manifest: &[u8],
+    declared: Option<DeclaredTable>,
 ) -> Result<Option<String>, bindings::exports::kagi::plugin::command::Error> {
     let mut invocation = Invocation::from_wit(invocation);
     // The typed accessors check names against the command's manifest entry.
-    if let Some(manifest) = std::str::from_utf8(manifest)
-        .ok()
-        .and_then(|text| kagi_manifest::Manifest::parse(text).ok())
-    {
-        invocation = invocation.declared_by(&manifest);
+    if let Some(table) = declared {
+        invocation = invocation.declared_in(table);
     }
     let result = P::run(invocation);
     // Taken either way, so that a failed command never hands one over.
@@ -106,71 +116,21 @@ pub fn __run<P: Plugin>(
     result.map(|()| value).map_err(Error::into_wit)
 }
 
-/// Builds the manifest section: a header the SDK stamps (API version and the
-/// crate's version), the author's TOML, then the SDK's argument groups
-/// (`arg-groups.toml`: `output`, `settings-import`, `answer-output`).
-#[doc(hidden)]
-pub const fn __manifest_len(package_version: &str, body: &[u8]) -> usize {
-    HEADER_API.len()
-        + kagi_manifest::API_VERSION.len()
-        + HEADER_VERSION.len()
-        + package_version.len()
-        + HEADER_END.len()
-        + body.len()
-        + SDK_ARG_GROUPS.len()
-}
-
-/// Starts with a newline, so it follows a body without a final one.
-const SDK_ARG_GROUPS: &[u8] = include_bytes!("arg-groups.toml");
-
-const HEADER_API: &[u8] = b"api = \"";
-const HEADER_VERSION: &[u8] = b"\"\npackage-version = \"";
-const HEADER_END: &[u8] = b"\"\n";
-
-#[doc(hidden)]
-pub const fn __manifest_bytes<const N: usize>(package_version: &str, body: &[u8]) -> [u8; N] {
-    let mut out = [0u8; N];
-    let mut at = 0;
-    at = copy_into(&mut out, at, HEADER_API);
-    at = copy_into(&mut out, at, kagi_manifest::API_VERSION.as_bytes());
-    at = copy_into(&mut out, at, HEADER_VERSION);
-    at = copy_into(&mut out, at, package_version.as_bytes());
-    at = copy_into(&mut out, at, HEADER_END);
-    at = copy_into(&mut out, at, body);
-    at = copy_into(&mut out, at, SDK_ARG_GROUPS);
-    assert!(at == N, "manifest length mismatch");
-    out
-}
-
-const fn copy_into<const N: usize>(out: &mut [u8; N], mut at: usize, bytes: &[u8]) -> usize {
-    let mut i = 0;
-    while i < bytes.len() {
-        out[at] = bytes[i];
-        at += 1;
-        i += 1;
-    }
-    at
-}
-
 /// Exports a [`Plugin`] and embeds its manifest.
 ///
 /// `export_plugin!(MyPlugin, "kagi-plugin.toml")` reads the manifest relative to
-/// the crate's `Cargo.toml`, stamps the API and crate versions into it, stores it in
-/// the component's `kagi:manifest` custom section (the host reads it without
-/// running the plugin) and adds a unit test that the manifest is valid.
+/// the crate's `Cargo.toml` when the plugin is compiled, stamps the API and crate
+/// versions into it (`kagi_manifest::stamped`), stores it in the component's
+/// `kagi:manifest` custom section (the host reads it without running the plugin)
+/// next to a table of each command's argument names and defaults (so the plugin
+/// never parses TOML at run time), and adds a unit test that the manifest is valid.
 #[macro_export]
 macro_rules! export_plugin {
     ($plugin:ty, $manifest:literal) => {
-        const _: () = {
-            const __BODY: &[u8] =
-                include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $manifest));
-            const __LEN: usize = $crate::__manifest_len(env!("CARGO_PKG_VERSION"), __BODY);
-            #[cfg(target_arch = "wasm32")]
-            #[unsafe(link_section = "kagi:manifest")]
-            #[used]
-            static __KAGI_MANIFEST: [u8; __LEN] =
-                $crate::__manifest_bytes::<__LEN>(env!("CARGO_PKG_VERSION"), __BODY);
+        // `__KAGI_MANIFEST` (the custom section) and `__KAGI_DECLARED`.
+        $crate::__plugin_manifest!($manifest);
 
+        const _: () = {
             // Natively (unit tests, clippy) there is no component to export,
             // but the plugin still counts as used.
             #[cfg(not(target_arch = "wasm32"))]
@@ -185,7 +145,7 @@ macro_rules! export_plugin {
                     invocation: $crate::bindings::exports::kagi::plugin::command::Invocation,
                 ) -> Result<Option<String>, $crate::bindings::exports::kagi::plugin::command::Error>
                 {
-                    $crate::__run::<$plugin>(invocation, &__KAGI_MANIFEST)
+                    $crate::__run::<$plugin>(invocation, __KAGI_DECLARED)
                 }
             }
             #[cfg(target_arch = "wasm32")]
@@ -195,12 +155,7 @@ macro_rules! export_plugin {
         /// The manifest exactly as the host will read it.
         #[cfg(test)]
         pub fn __kagi_manifest_text() -> String {
-            const __BODY: &[u8] =
-                include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/", $manifest));
-            const __LEN: usize = $crate::__manifest_len(env!("CARGO_PKG_VERSION"), __BODY);
-            const __BYTES: [u8; __LEN] =
-                $crate::__manifest_bytes::<__LEN>(env!("CARGO_PKG_VERSION"), __BODY);
-            String::from_utf8(__BYTES.to_vec()).expect("manifest is UTF-8")
+            String::from_utf8(__KAGI_MANIFEST.to_vec()).expect("manifest is UTF-8")
         }
 
         /// An invocation of `command` as the host would build it from the
@@ -213,9 +168,16 @@ macro_rules! export_plugin {
         #[cfg(test)]
         #[test]
         fn kagi_manifest_is_valid() {
-            if let Err(e) = $crate::manifest::Manifest::parse(&__kagi_manifest_text()) {
-                panic!("{e}");
-            }
+            let manifest = match $crate::manifest::Manifest::parse(&__kagi_manifest_text()) {
+                Ok(manifest) => manifest,
+                Err(e) => panic!("{e}"),
+            };
+            // What the plugin checks names against at run time, built when
+            // it was compiled, says what the manifest says.
+            assert_eq!(
+                __KAGI_DECLARED,
+                Some($crate::args::declared_table(&manifest).as_slice())
+            );
         }
 
         /// Every route is a command of the manifest, every command has a

@@ -94,15 +94,11 @@ fn runtime() -> tokio::runtime::Runtime {
 /// argument groups.
 fn built_in_manifests() -> Vec<Manifest> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let sdk_groups = std::fs::read_to_string(root.join("sdk/src/arg-groups.toml")).unwrap();
     let mut manifests = Vec::new();
     for dir in std::fs::read_dir(root.join("plugins")).unwrap() {
         let path = dir.unwrap().path().join("kagi-plugin.toml");
         if let Ok(body) = std::fs::read_to_string(&path) {
-            let text = format!(
-                "api = \"{}\"\n{body}\n{sdk_groups}",
-                kagi_manifest::API_VERSION
-            );
+            let text = kagi_manifest::stamped(&body, "0.1.0");
             manifests.push(Manifest::parse(&text).unwrap_or_else(|e| panic!("{path:?}: {e}")));
         }
     }

@@ -452,9 +452,11 @@ impl fmt::Display for ManifestError {
 impl std::error::Error for ManifestError {}
 
 pub mod settings_area;
+mod stamp;
 mod validate;
 mod versions;
 
+pub use stamp::{SDK_ARG_GROUPS, stamped};
 use validate::check_name;
 pub use validate::{MAX_NAME_LEN, RESERVED_ENV, is_reserved_env, is_terminal_control};
 pub use versions::{api_binding, api_compatible};
