@@ -51,7 +51,20 @@ fn main() {
     let mut generated = format!(
         "/// The target triple kagi was built for (the engine compiles for it).\npub const TARGET: &str = {target:?};\n\n/// First-party plugins, built by build.rs.\npub static BUILTINS: &[Builtin] = &[\n"
     );
-    for dir in &first_party {
+    // The packed components and code go into a section of their own (on
+    // ELF), so that `.rodata` keeps the manifests, which every start reads,
+    // together: placed between the large blobs, each manifest read pulled
+    // the kernel's fault-around (64 KiB) of its neighbours into memory.
+    let mut blobs = String::new();
+    let mut blob = |name: String, path: &Path| -> String {
+        let len = fs::metadata(path).unwrap().len();
+        blobs.push_str(&format!(
+            "#[cfg_attr(target_os = \"linux\", unsafe(link_section = \".kagi_plugins\"))]\nstatic {name}: [u8; {len}] = *include_bytes!({:?});\n",
+            path.display().to_string()
+        ));
+        format!("&{name}")
+    };
+    for (i, dir) in first_party.iter().enumerate() {
         let file = out_wasm.join(build_wasm::wasm_file_name(dir));
         let bytes = fs::read(&file).unwrap_or_else(|e| panic!("reading {}: {e}", file.display()));
         let manifest = wasm_manifest::manifest_text(&bytes)
@@ -63,15 +76,16 @@ fn main() {
         });
         let precompiled = compiler.as_ref().map(|c| c.compile(&hash, &bytes, &file));
         generated.push_str(&format!(
-            "    Builtin {{ wasm_zst: include_bytes!({wasm_zst:?}), sha256: {hash:?}, manifest_json: {manifest_json:?}, precompiled_lz4: {precompiled} }},\n",
-            wasm_zst = wasm_zst.display().to_string(),
+            "    Builtin {{ wasm_zst: {wasm_zst}, sha256: {hash:?}, manifest_json: {manifest_json:?}, precompiled_lz4: {precompiled} }},\n",
+            wasm_zst = blob(format!("WASM_ZST_{i}"), &wasm_zst),
             precompiled = match precompiled {
-                Some(path) => format!("Some(include_bytes!({:?}))", path.display().to_string()),
+                Some(path) => format!("Some({})", blob(format!("PRECOMPILED_LZ4_{i}"), &path)),
                 None => "None".to_string(),
             }
         ));
     }
-    generated.push_str("];\n");
+    generated.push_str("];\n\n");
+    generated.push_str(&blobs);
     fs::write(out_dir.join("builtins.rs"), generated).unwrap();
 }
 
