@@ -53,6 +53,12 @@ impl Builtin {
             .map_err(|e| Error::Config(format!("built-in plugin manifest is broken: {e}")))
     }
 
+    /// The code compiled when kagi was built, if there is some, as packed
+    /// (LZ4, its size prepended).
+    pub fn precompiled_packed(&self) -> Option<&'static [u8]> {
+        self.precompiled_lz4
+    }
+
     /// The code compiled when kagi was built, if there is some.
     pub fn precompiled(&self) -> Option<Vec<u8>> {
         self.precompiled_lz4

@@ -12,6 +12,7 @@
 //! with a one-line reason naming it; the host stays in control.
 
 mod cache;
+mod code_image;
 mod cpu_budget;
 mod engine_config;
 mod host;
@@ -324,17 +325,40 @@ impl Runtime {
         builtin: &crate::registry::Builtin,
     ) -> Option<wasmtime::component::Component> {
         let started = Instant::now();
-        let code = builtin.precompiled()?;
-        let unpacked = started.elapsed();
-        // SAFETY: the bytes were produced by `Engine::precompile_component`
-        // when this binary was built and are part of it (read-only data), so
-        // they are as trusted as the binary; wasmtime still checks version and
-        // configuration and errors on a mismatch.
-        match unsafe { wasmtime::component::Component::deserialize(&self.engine, &code) } {
+        let packed = builtin.precompiled_packed()?;
+        // SAFETY (both calls): the code was produced by
+        // `Engine::precompile_component` when this binary was built and is
+        // part of it (read-only data), so it is as trusted as the binary;
+        // wasmtime still checks version and configuration and errors on a
+        // mismatch. The memory file is ours alone and never written again.
+        #[cfg(target_os = "linux")]
+        let loaded = code_image::unpack_to_memory_file(packed).ok().map(|file| {
+            let unpacked = (
+                started.elapsed(),
+                file.metadata().map_or(0, |m| m.len() as usize),
+            );
+            let path = code_image::path_of(&file);
+            (unpacked, unsafe {
+                wasmtime::component::Component::deserialize_file(&self.engine, path)
+            })
+        });
+        #[cfg(not(target_os = "linux"))]
+        let loaded = None;
+        let ((unpacked, size), component) = match loaded {
+            Some(loaded) => loaded,
+            None => {
+                let code = builtin.precompiled()?;
+                let unpacked = (started.elapsed(), code.len());
+                (unpacked, unsafe {
+                    wasmtime::component::Component::deserialize(&self.engine, &code)
+                })
+            }
+        };
+        match component {
             Ok(component) => {
                 log::debug(&format!(
                     "plugin {name}: loaded the code compiled when kagi was built ({} KiB: unpack {:.1} ms, deserialize {:.1} ms)",
-                    code.len() / 1024,
+                    size / 1024,
                     unpacked.as_secs_f64() * 1000.0,
                     (started.elapsed() - unpacked).as_secs_f64() * 1000.0
                 ));
