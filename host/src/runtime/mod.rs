@@ -325,45 +325,38 @@ impl Runtime {
         builtin: &crate::registry::Builtin,
     ) -> Option<wasmtime::component::Component> {
         let started = Instant::now();
-        let packed = builtin.precompiled_packed()?;
-        // SAFETY (both calls): the code was produced by
+        let loaded = |component: wasmtime::component::Component,
+                      size: usize,
+                      unpacked: Duration| {
+            log::debug(&format!(
+                "plugin {name}: loaded the code compiled when kagi was built ({} KiB: unpack {:.1} ms, deserialize {:.1} ms)",
+                size / 1024,
+                unpacked.as_secs_f64() * 1000.0,
+                (started.elapsed() - unpacked).as_secs_f64() * 1000.0
+            ));
+            component
+        };
+        // SAFETY (both deserialize calls): the code was produced by
         // `Engine::precompile_component` when this binary was built and is
         // part of it (read-only data), so it is as trusted as the binary;
         // wasmtime still checks version and configuration and errors on a
         // mismatch. The memory file is ours alone and never written again.
         #[cfg(target_os = "linux")]
-        let loaded = code_image::unpack_to_memory_file(packed).ok().map(|file| {
-            let unpacked = (
-                started.elapsed(),
-                file.metadata().map_or(0, |m| m.len() as usize),
-            );
+        if let Ok(file) = code_image::unpack_to_memory_file(builtin.precompiled_packed()?) {
+            let (unpacked, size) = (started.elapsed(), file.metadata().map_or(0, |m| m.len()));
             let path = code_image::path_of(&file);
-            (unpacked, unsafe {
-                wasmtime::component::Component::deserialize_file(&self.engine, path)
-            })
-        });
-        #[cfg(not(target_os = "linux"))]
-        let loaded = None;
-        let ((unpacked, size), component) = match loaded {
-            Some(loaded) => loaded,
-            None => {
-                let code = builtin.precompiled()?;
-                let unpacked = (started.elapsed(), code.len());
-                (unpacked, unsafe {
-                    wasmtime::component::Component::deserialize(&self.engine, &code)
-                })
+            match unsafe { wasmtime::component::Component::deserialize_file(&self.engine, path) } {
+                Ok(component) => return Some(loaded(component, size as usize, unpacked)),
+                // Without /proc, say; the buffer below tells a rejection.
+                Err(e) => log::debug(&format!(
+                    "plugin {name}: could not map the code from memory ({e}); unpacking it into a buffer"
+                )),
             }
-        };
-        match component {
-            Ok(component) => {
-                log::debug(&format!(
-                    "plugin {name}: loaded the code compiled when kagi was built ({} KiB: unpack {:.1} ms, deserialize {:.1} ms)",
-                    size / 1024,
-                    unpacked.as_secs_f64() * 1000.0,
-                    (started.elapsed() - unpacked).as_secs_f64() * 1000.0
-                ));
-                Some(component)
-            }
+        }
+        let code = builtin.precompiled()?;
+        let unpacked = started.elapsed();
+        match unsafe { wasmtime::component::Component::deserialize(&self.engine, &code) } {
+            Ok(component) => Some(loaded(component, code.len(), unpacked)),
             Err(e) => {
                 log::debug(&format!(
                     "plugin {name}: the engine rejects the code compiled when kagi was built ({e}); compiling it"
