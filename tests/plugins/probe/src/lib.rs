@@ -54,12 +54,12 @@ impl Plugin for Probe {
             "panic" => panic!("the probe panicked on purpose"),
             "sleep" => out::sleep(std::time::Duration::from_secs(3600)),
             "work-and-rest" => {
-                // Three stretches of work of ARG ms of wall clock each (so at
+                // Five stretches of work of ARG ms of wall clock each (so at
                 // most ARG ms of CPU), with a 1 s rest between them, which
                 // gives back up to a second of CPU budget.
                 let stretch = std::time::Duration::from_millis(arg.parse().unwrap_or(1));
                 let mut x: u64 = 0;
-                for round in 0..3 {
+                for round in 0..5 {
                     let started = std::time::Instant::now();
                     while started.elapsed() < stretch {
                         for _ in 0..10_000 {
@@ -67,7 +67,7 @@ impl Plugin for Probe {
                         }
                     }
                     out::println(&format!("round {round} done"));
-                    if round < 2 {
+                    if round < 4 {
                         out::sleep(std::time::Duration::from_secs(1));
                     }
                 }
