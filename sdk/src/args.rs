@@ -305,37 +305,25 @@ impl Invocation {
 /// for tests only.
 #[doc(hidden)]
 pub fn declared_table(manifest: &Manifest) -> Vec<crate::DeclaredEntry> {
-    fn leak<T: ?Sized>(value: Box<T>) -> &'static T {
-        Box::leak(value)
+    fn leak(s: &str) -> &'static str {
+        Box::leak(s.into())
     }
-    fn walk(
-        command: &kagi_manifest::CommandSpec,
-        prefix: &mut Vec<&'static str>,
-        out: &mut Vec<crate::DeclaredEntry>,
-    ) {
-        prefix.push(leak(command.name.clone().into_boxed_str()));
-        let args: Vec<(&'static str, Option<&'static str>)> = command
-            .args
-            .iter()
-            .map(|a| {
-                let default = a.default.clone().map(|d| leak(d.into_boxed_str()));
-                (leak(a.name.clone().into_boxed_str()), default)
-            })
-            .collect();
-        out.push((
-            leak(prefix.clone().into_boxed_slice()),
-            leak(args.into_boxed_slice()),
-        ));
-        for sub in &command.subcommands {
-            walk(sub, prefix, out);
-        }
-        prefix.pop();
-    }
-    let mut table = Vec::new();
-    for command in &manifest.commands {
-        walk(command, &mut Vec::new(), &mut table);
-    }
-    table
+    manifest
+        .declared_args()
+        .iter()
+        .map(|command| {
+            let path: Vec<&'static str> = command.path.iter().map(|p| leak(p)).collect();
+            let args: Vec<(&'static str, Option<&'static str>)> = command
+                .args
+                .iter()
+                .map(|(name, default)| (leak(name), default.as_deref().map(leak)))
+                .collect();
+            (
+                &*Box::leak(path.into_boxed_slice()),
+                &*Box::leak(args.into_boxed_slice()),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

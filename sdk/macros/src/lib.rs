@@ -14,7 +14,7 @@
 //!   defaults, or `None` when the manifest does not parse (a unit test that
 //!   `export_plugin!` adds reports why; the host refuses such a plugin).
 
-use kagi_manifest::{CommandSpec, Manifest};
+use kagi_manifest::Manifest;
 use proc_macro::{Delimiter, Literal, TokenStream, TokenTree};
 use std::path::Path;
 
@@ -41,10 +41,29 @@ fn expand(input: TokenStream) -> Result<String, String> {
     let text = kagi_manifest::stamped(&body, &var("CARGO_PKG_VERSION")?);
     let declared = match Manifest::parse(&text) {
         Ok(manifest) => {
-            let mut entries = Vec::new();
-            for command in &manifest.commands {
-                declared_entries(command, &mut Vec::new(), &mut entries);
-            }
+            let entries: Vec<String> = manifest
+                .declared_args()
+                .iter()
+                .map(|command| {
+                    let path: Vec<String> = command
+                        .path
+                        .iter()
+                        .map(|p| Literal::string(p).to_string())
+                        .collect();
+                    let args: Vec<String> = command
+                        .args
+                        .iter()
+                        .map(|(name, default)| {
+                            let default = match default {
+                                Some(d) => format!("Some({})", Literal::string(d)),
+                                None => "None".to_string(),
+                            };
+                            format!("({}, {default})", Literal::string(name))
+                        })
+                        .collect();
+                    format!("(&[{}], &[{}])", path.join(", "), args.join(", "))
+                })
+                .collect();
             format!("Some(&[{}])", entries.join(", "))
         }
         Err(_) => "None".to_string(),
@@ -88,29 +107,4 @@ fn file_name(input: TokenStream) -> Result<String, String> {
         .filter(|s| !s.contains('\\'))
         .map(str::to_string)
         .ok_or_else(|| usage.to_string())
-}
-
-/// `command` and its subcommands, each as `(&[path...], &[(name, default)...])`.
-fn declared_entries(command: &CommandSpec, prefix: &mut Vec<String>, out: &mut Vec<String>) {
-    prefix.push(command.name.clone());
-    let path: Vec<String> = prefix
-        .iter()
-        .map(|p| Literal::string(p).to_string())
-        .collect();
-    let args: Vec<String> = command
-        .args
-        .iter()
-        .map(|arg| {
-            let default = match &arg.default {
-                Some(d) => format!("Some({})", Literal::string(d)),
-                None => "None".to_string(),
-            };
-            format!("({}, {default})", Literal::string(&arg.name))
-        })
-        .collect();
-    out.push(format!("(&[{}], &[{}])", path.join(", "), args.join(", ")));
-    for sub in &command.subcommands {
-        declared_entries(sub, prefix, out);
-    }
-    prefix.pop();
 }

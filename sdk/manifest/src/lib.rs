@@ -397,6 +397,14 @@ pub struct ArgGroup {
     pub args: Vec<ArgSpec>,
 }
 
+/// One entry of [`Manifest::declared_args`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeclaredCommand {
+    pub path: Vec<String>,
+    /// Each argument's name and default.
+    pub args: Vec<(String, Option<String>)>,
+}
+
 impl Manifest {
     /// Appends each command's `groups` to its `args`, in the order named, and
     /// empties `groups`, so the host and the SDK see plain argument tables

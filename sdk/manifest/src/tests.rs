@@ -514,6 +514,31 @@ fn the_cpu_budget_is_in_seconds_and_the_old_name_still_reads() {
 }
 
 #[test]
+fn declared_args_lists_every_command_with_its_argument_names_and_defaults() {
+    let m = plugin_with(
+        "0.2.0",
+        "",
+        "[[commands]]\nname = \"a\"\n[[commands.args]]\nname = \"limit\"\ndefault = \"5\"\n[[commands.subcommands]]\nname = \"b\"\n[[commands.subcommands.args]]\nname = \"q\"\n[[commands]]\nname = \"c\"\n",
+    )
+    .unwrap();
+    let command = |path: &[&str], args: &[(&str, Option<&str>)]| DeclaredCommand {
+        path: path.iter().map(|p| p.to_string()).collect(),
+        args: args
+            .iter()
+            .map(|(n, d)| (n.to_string(), d.map(str::to_string)))
+            .collect(),
+    };
+    assert_eq!(
+        m.declared_args(),
+        [
+            command(&["a"], &[("limit", Some("5"))]),
+            command(&["a", "b"], &[("q", None)]),
+            command(&["c"], &[]),
+        ]
+    );
+}
+
+#[test]
 fn tool_metadata_is_coherent() {
     let m = plugin_with(
             "0.2.0",

@@ -158,6 +158,32 @@ impl Manifest {
         self.commands.iter().map(|c| c.name.as_str()).collect()
     }
 
+    /// Every command, subcommands included (depth first), as its path with
+    /// its arguments' names and defaults: what a plugin's accessors check the
+    /// names they read against (the SDK compiles it into each plugin).
+    pub fn declared_args(&self) -> Vec<DeclaredCommand> {
+        fn walk(command: &CommandSpec, prefix: &mut Vec<String>, out: &mut Vec<DeclaredCommand>) {
+            prefix.push(command.name.clone());
+            out.push(DeclaredCommand {
+                path: prefix.clone(),
+                args: command
+                    .args
+                    .iter()
+                    .map(|a| (a.name.clone(), a.default.clone()))
+                    .collect(),
+            });
+            for sub in &command.subcommands {
+                walk(sub, prefix, out);
+            }
+            prefix.pop();
+        }
+        let mut out = Vec::new();
+        for command in &self.commands {
+            walk(command, &mut Vec::new(), &mut out);
+        }
+        out
+    }
+
     /// Finds a command by its path (`["assistant", "thread", "list"]`).
     pub fn find_command(&self, path: &[String]) -> Option<&CommandSpec> {
         let (first, rest) = path.split_first()?;
