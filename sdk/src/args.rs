@@ -76,19 +76,24 @@ impl Invocation {
         self
     }
 
-    /// Attaches the command's manifest entry, from a parsed manifest (tests).
+    /// Attaches the command's manifest entry, from a parsed manifest (tests):
+    /// the same entry `export_plugin!` compiles in (`Manifest::declared_args`).
     fn declared_by(mut self, manifest: &Manifest) -> Self {
-        self.spec = manifest.find_command(&self.command).map(|c| {
-            Declared(
-                c.args
-                    .iter()
-                    .map(|a| DeclaredArg {
-                        name: Cow::Owned(a.name.clone()),
-                        default: a.default.clone().map(Cow::Owned),
-                    })
-                    .collect(),
-            )
-        });
+        self.spec = manifest
+            .declared_args()
+            .into_iter()
+            .find(|c| c.path == self.command)
+            .map(|c| {
+                Declared(
+                    c.args
+                        .into_iter()
+                        .map(|(name, default)| DeclaredArg {
+                            name: Cow::Owned(name),
+                            default: default.map(Cow::Owned),
+                        })
+                        .collect(),
+                )
+            });
         self
     }
 
